@@ -1,0 +1,227 @@
+"""The one data model that flows through the pipeline.
+
+ingest -> Article; analyze -> Analysis; stories -> Story; align + provenance -> ClaimGroup;
+report -> Report. Everything that points into an article's text is a ``TextSpan`` whose
+``text`` equals ``article.text[start:end]`` (a property the tests check for every span).
+
+All classes are frozen dataclasses: stages build new values instead of mutating old ones,
+which keeps caching and parallel execution honest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+SourceKind = Literal["person", "organisation", "outlet", "official", "party", "anonymous", "unknown"]
+SOURCE_KINDS: tuple[str, ...] = (
+    "person", "organisation", "outlet", "official", "party", "anonymous", "unknown",
+)
+ClaimStatus = Literal["corroborated", "single_origin", "conflicting", "unique"]
+ConflictKind = Literal["number", "date", "place", "negation", "actor"]
+# How a quantity's value is bounded: "exact" 12; "at_least" "at least 12", "12 or more";
+# "more_than" "more than 12", "over 12"; "about" "about/around/some 12"; "up_to" "up to 12";
+# "less_than" "fewer than 12"; "range" "12 to 15"; "vague" "dozens", "thousands of".
+Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "less_than", "range", "vague"]
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @staticmethod
+    def of(text: str, start: int, end: int) -> TextSpan:
+        """The span of ``text[start:end]`` (the only safe way to build one)."""
+        return TextSpan(start, end, text[start:end])
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    outlet: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    published: datetime | None = None
+    source: str = ""  # where it came from: file path, "file.jsonl:12", URL
+    content_hash: str = ""  # sha256 of the normalised text; the dedup and cache key
+
+
+@dataclass(frozen=True)
+class IngestProblem:
+    """An input that was skipped or read with a caveat; shown to the user, never fatal."""
+    source: str
+    reason: str
+    skipped: bool = True
+
+
+@dataclass(frozen=True)
+class Entity:
+    span: TextSpan
+    label: str  # spaCy label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, ...
+
+
+@dataclass(frozen=True)
+class Quantity:
+    span: TextSpan
+    value: float  # the point value (for ranges: the low end)
+    unit: str  # normalised noun it counts ("villages", "people", "percent", "usd", ...)
+    qualifier: Qualifier = "exact"
+    high: float | None = None  # upper end of a range; None when not a range
+
+    def bounds(self) -> tuple[float, float]:
+        """Closed interval of values the wording allows (before any tolerance)."""
+        v = self.value
+        match self.qualifier:
+            case "range":
+                return v, self.high if self.high is not None else v
+            case "at_least" | "more_than":
+                return v, float("inf")
+            case "up_to" | "less_than":
+                return 0.0, v
+            case _:
+                return v, v
+
+
+@dataclass(frozen=True)
+class DateMention:
+    span: TextSpan
+    value: date
+    relative: bool = False  # resolved against the publication date ("yesterday")
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """One hop of provenance: who said it, how (the cue), and what kind of source that is."""
+    name: str
+    kind: SourceKind
+    cue: str
+
+
+@dataclass(frozen=True)
+class Attribution:
+    source: TextSpan
+    cue: TextSpan
+    content: TextSpan
+    source_kind: SourceKind
+    # The cited chain from the first cited party to the origin, e.g. for "the agency
+    # reported, citing two unnamed officials": [agency/outlet/reported, officials/anonymous/citing].
+    # The publishing outlet is not included here; provenance prepends it.
+    chain: tuple[ChainLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hedge:
+    span: TextSpan
+    scope: TextSpan  # the stretch of text the hedge weakens (usually its sentence or clause)
+
+
+@dataclass(frozen=True)
+class FramingTerm:
+    referent: str  # the referent class the term names, e.g. "protesters", "deaths", "government"
+    term: str  # the normalised term, e.g. "rioters", "were slaughtered"
+    span: TextSpan
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A check-worthy statement in one article, with everything the cross-source stage needs."""
+    id: str  # "<article id>#c<n>"
+    span: TextSpan  # the claim text (usually a sentence, or an attribution's content)
+    sentence: TextSpan
+    attribution: Attribution | None
+    hedges: tuple[Hedge, ...]
+    quantities: tuple[Quantity, ...]
+    dates: tuple[DateMention, ...]
+    places: tuple[Entity, ...]
+    actors: tuple[Entity, ...]
+    negated: bool
+    checkworthiness: float  # 0..1
+
+    @property
+    def hedged(self) -> bool:
+        return bool(self.hedges)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    article: Article
+    sentences: tuple[TextSpan, ...]
+    entities: tuple[Entity, ...]
+    quantities: tuple[Quantity, ...]
+    dates: tuple[DateMention, ...]
+    attributions: tuple[Attribution, ...]
+    hedges: tuple[Hedge, ...]
+    claims: tuple[Claim, ...]
+    framing: tuple[FramingTerm, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A claim as one article states it, with its provenance resolved."""
+    claim: Claim
+    article_id: str
+    outlet: str
+    chain: tuple[ChainLink, ...]  # publishing outlet first, origin last
+    origin: str  # display name of the origin
+    origin_key: str  # normalised identity used to count independent origins
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: ConflictKind
+    a: int  # index into ClaimGroup.mentions
+    b: int
+    detail: str  # a sentence a reader can check
+    minor: bool = False  # e.g. a one-day gap that time zones explain
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    id: str
+    text: str  # canonical wording
+    status: ClaimStatus
+    independent_origins: int
+    origins: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    conflicts: tuple[Conflict, ...]
+    explanation: str  # the status in words, e.g. "3 outlets, all from one origin: Rivex"
+
+
+@dataclass(frozen=True)
+class Framing:
+    referent: str
+    terms: dict[str, tuple[str, ...]]  # outlet -> terms it uses
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    story: Story
+    claims: tuple[ClaimGroup, ...]
+    framing: tuple[Framing, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    analyses: tuple[Analysis, ...]
+    stories: tuple[StoryReport, ...]
+    problems: tuple[IngestProblem, ...] = field(default=())
+
+    def analysis(self, article_id: str) -> Analysis:
+        for a in self.analyses:
+            if a.article.id == article_id:
+                return a
+        raise KeyError(article_id)
