@@ -1,0 +1,1 @@
+"""corroborator: what is established across outlets, by whom, and how independently."""
