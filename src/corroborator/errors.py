@@ -33,3 +33,11 @@ class NothingToAnalyze(CorroboratorError):
 class UnsafeURL(CorroboratorError):
     code = "E003"
     fix = "pass --allow-private-urls if you really mean to fetch from a private or local address"
+
+
+class StoreError(CorroboratorError):
+    code = "E004"
+    fix = (
+        "use a store file corroborator created, or a new path; if the file is damaged, "
+        "move it aside (or restore a backup) and run again to rebuild it"
+    )

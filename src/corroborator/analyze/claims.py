@@ -1,0 +1,151 @@
+"""Check-worthy claims: which sentences assert a checkable fact, linked to their evidence.
+
+A first, transparent rule score (ClaimBuster-style features without the learning): concrete
+numbers, dates, named actors and places, reported speech and event verbs make a sentence worth
+checking; questions, very short sentences and opinion-only sentences do not. Issue 5 replaces the
+score with a measured classifier; the links to attribution, hedges and values stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Span
+
+from ..model import (
+    Article,
+    Attribution,
+    Claim,
+    DateMention,
+    Entity,
+    Hedge,
+    Quantity,
+    TextSpan,
+)
+from ..settings import Settings
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
+# Words that negate the whole assertion even without a syntactic "neg" child.
+NEGATING_WORDS = frozenset({"no", "none", "nobody", "nothing", "never", "neither", "denied",
+                            "denies", "deny", "rejected", "refuted"})
+MIN_CLAIM_TOKENS = 5
+
+
+def extract_claims(
+    article: Article,
+    doc: Doc,
+    entities: Sequence[Entity],
+    quantities: Sequence[Quantity],
+    dates: Sequence[DateMention],
+    attributions: Sequence[Attribution],
+    hedges: Sequence[Hedge],
+    settings: Settings,
+) -> list[Claim]:
+    claims: list[Claim] = []
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        sentence = _trimmed_span(doc.text, sent.start_char, sent.end_char)
+        inside = _InSentence(sentence)
+        attribution = _attribution_for(sentence, attributions)
+        sent_quantities = tuple(q for q in quantities if inside(q.span))
+        sent_dates = tuple(d for d in dates if inside(d.span))
+        sent_entities = [e for e in entities if inside(e.span)]
+        score = checkworthiness(sent, sent_quantities, sent_dates, sent_entities, attribution)
+        if score < settings.min_checkworthiness:
+            continue
+        claims.append(Claim(
+            id=f"{article.id}#c{len(claims) + 1}",
+            span=_claim_span(sentence, attribution),
+            sentence=sentence,
+            attribution=attribution,
+            hedges=tuple(h for h in hedges if _overlaps(h.scope, sentence)),
+            quantities=sent_quantities,
+            dates=sent_dates,
+            places=tuple(e for e in sent_entities if e.label in PLACE_LABELS),
+            actors=tuple(e for e in sent_entities if e.label in ACTOR_LABELS),
+            negated=is_negated(sent),
+            checkworthiness=round(score, 3),
+        ))
+    return claims
+
+
+def checkworthiness(
+    sent: Span,
+    quantities: Sequence[Quantity],
+    dates: Sequence[DateMention],
+    entities: Sequence[Entity],
+    attribution: Attribution | None,
+) -> float:
+    """Rule score in 0..1: each kind of checkable specific adds weight."""
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    if len(words) < MIN_CLAIM_TOKENS or sent.text.rstrip().endswith("?"):
+        return 0.0
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in sent)
+    if not has_verb:
+        return 0.0
+    score = 0.2
+    score += 0.35 if quantities else 0.0
+    score += 0.2 if dates else 0.0
+    score += 0.25 if any(e.label in ACTOR_LABELS | PLACE_LABELS for e in entities) else 0.0
+    score += 0.25 if attribution is not None else 0.0
+    score += 0.15 if _has_event_verb(sent) else 0.0
+    return min(score, 1.0)
+
+
+def is_negated(sent: Span) -> bool:
+    root = sent.root
+    if any(child.dep_ == "neg" for child in root.children):
+        return True
+    # "No one was injured", "Nobody died": a negative determiner or pronoun as subject.
+    for token in sent:
+        if token.lower_ in NEGATING_WORDS and token.dep_ in ("det", "nsubj", "nsubjpass", "ROOT"):
+            return True
+    return False
+
+
+def _has_event_verb(sent: Span) -> bool:
+    # A lexical verb other than a bare copula ("is", "was") signals an event or action.
+    return any(t.pos_ == "VERB" and t.lemma_ not in ("be", "have") for t in sent)
+
+
+def _attribution_for(sentence: TextSpan, attributions: Sequence[Attribution]) -> Attribution | None:
+    """The attribution whose content or cue lies in this sentence (content first)."""
+    for attribution in attributions:
+        if _overlaps(attribution.content, sentence):
+            return attribution
+    for attribution in attributions:
+        if _overlaps(attribution.cue, sentence):
+            return attribution
+    return None
+
+
+def _claim_span(sentence: TextSpan, attribution: Attribution | None) -> TextSpan:
+    """The asserted content when the sentence reports speech, else the whole sentence."""
+    if attribution is None:
+        return sentence
+    content = attribution.content
+    if sentence.start <= content.start and content.end <= sentence.end and content.text.strip():
+        return content
+    return sentence
+
+
+def _trimmed_span(text: str, start: int, end: int) -> TextSpan:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return TextSpan.of(text, start, end)
+
+
+def _overlaps(a: TextSpan, b: TextSpan) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+class _InSentence:
+    def __init__(self, sentence: TextSpan) -> None:
+        self.sentence = sentence
+
+    def __call__(self, span: TextSpan) -> bool:
+        return self.sentence.start <= span.start and span.end <= self.sentence.end

@@ -1,0 +1,113 @@
+"""The whole pipeline, in order: ingest -> analyze -> stories -> cross-check -> report (+ store).
+
+This is the one place that wires the stages together; the CLI, the API and the Python entry point
+``corroborator.analyze`` call ``run``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .analyze.pipeline import ANALYZER_VERSION, analyze_articles
+from .crosscheck import check_story
+from .embed import Embedder, default_embedder
+from .errors import NothingToAnalyze
+from .ingest import ingest_paths
+from .model import Analysis, Article, Report
+from .settings import DEFAULT_SETTINGS, Settings
+from .stories import cluster_stories
+from .store.sqlite import SqliteStore
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+def run(
+    paths: Iterable[str | Path],
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    db: str | Path | None = None,
+    embedder: Embedder | None = None,
+    allow_private_urls: bool = False,
+    progress: Progress | None = None,
+) -> Report:
+    """Analyse the articles found at ``paths`` and return the cross-source report.
+
+    With ``db`` every article is stored in its own transaction as soon as it is analysed, and a
+    re-run reuses stored analyses (keyed by content hash and analyzer version) instead of parsing
+    again. Raises NothingToAnalyze when no input could be read.
+    """
+    started = datetime.now(timezone.utc)
+    say = progress or (lambda _message: None)
+    paths = [str(p) for p in paths]
+    ingested = ingest_paths(paths, settings, allow_private_urls=allow_private_urls)
+    if not ingested.articles:
+        reasons = "; ".join(f"{p.source}: {p.reason}" for p in ingested.problems[:5])
+        raise NothingToAnalyze(f"no readable article in {', '.join(paths)} ({reasons or 'empty'})")
+    say(f"ingested {len(ingested.articles)} articles ({len(ingested.problems)} problems)")
+    store = SqliteStore(db) if db is not None else None
+    try:
+        analyses = _analyse(ingested.articles, settings, store, say)
+        embedder = embedder or default_embedder()
+        stories = cluster_stories(analyses, embedder, settings)
+        say(f"grouped into {len(stories)} stories")
+        by_id = {a.article.id: a for a in analyses}
+        story_reports = tuple(check_story(s, by_id, embedder, settings) for s in stories)
+        report = Report(tuple(analyses), story_reports, ingested.problems)
+        if store is not None:
+            store.save_report(report, _run_info(paths, started, report))
+        return report
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _analyse(
+    articles: Iterable[Article], settings: Settings, store: SqliteStore | None, say: Progress
+) -> list[Analysis]:
+    """Analyses in input order: cached ones from the store, the rest parsed and stored one by one."""
+    articles = list(articles)
+    cached: dict[str, Analysis] = {}
+    if store is not None:
+        for article in articles:
+            hit = store.cached_analysis(article.content_hash, ANALYZER_VERSION)
+            if hit is not None:
+                # Metadata (id, outlet) may differ between inputs of the same text: keep this run's.
+                cached[article.content_hash] = _with_article(hit, article)
+    todo = [a for a in articles if a.content_hash not in cached]
+    fresh: dict[str, Analysis] = {}
+    for analysis in analyze_articles(todo, settings):
+        if store is not None:
+            store.save_analysis(analysis, ANALYZER_VERSION)
+        fresh[analysis.article.content_hash] = analysis
+    say(f"analysed {len(todo)} articles, reused {len(cached)} from the store")
+    return [cached.get(a.content_hash) or fresh[a.content_hash] for a in articles]
+
+
+def _with_article(analysis: Analysis, article: Article) -> Analysis:
+    if analysis.article == article:
+        return analysis
+    from dataclasses import replace
+
+    claims = tuple(
+        replace(c, id=f"{article.id}#{c.id.rsplit('#', 1)[-1]}") for c in analysis.claims
+    )
+    return replace(analysis, article=article, claims=claims)
+
+
+def _run_info(paths: list[str], started: datetime, report: Report) -> dict:
+    return {
+        "started": started.isoformat(),
+        "finished": datetime.now(timezone.utc).isoformat(),
+        "inputs": paths,
+        "articles": len(report.analyses),
+        "stories": len(report.stories),
+        "claims": sum(len(s.claims) for s in report.stories),
+        "problems": len(report.problems),
+        "version": __version__,
+        "analyzer_version": ANALYZER_VERSION,
+    }

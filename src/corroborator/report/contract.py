@@ -1,0 +1,202 @@
+"""The ``corroborator.report/1`` JSON contract: a ``Report`` as plain, stable JSON.
+
+Every entry point that emits a report (CLI ``--json``, API, Python API) goes through
+``to_contract`` so the shape is defined in exactly one place. The required fields follow
+/work/shared/DESIGN.md; extra fields (attribution chains, hedge scopes, claim origins and
+explanations, minor conflicts, problems) are additions a consumer may ignore.
+Key order is fixed by construction (dicts keep insertion order), so two runs over the same
+input give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from corroborator.model import (
+    Analysis,
+    Attribution,
+    ChainLink,
+    ClaimGroup,
+    Conflict,
+    DateMention,
+    Framing,
+    Hedge,
+    IngestProblem,
+    Mention,
+    Quantity,
+    Report,
+    StoryReport,
+)
+from corroborator.report.schema import load_schema, validate_contract
+
+SCHEMA_ID = "corroborator.report/1"
+
+__all__ = [
+    "SCHEMA_ID", "to_contract", "to_json", "write_json", "load_schema", "validate_contract",
+]
+
+
+def package_version() -> str:
+    try:
+        return version("corroborator")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0+unknown"
+
+
+def to_contract(report: Report) -> dict:
+    """The report as a ``corroborator.report/1`` dict (JSON-ready: str, int, float, list, dict)."""
+    return {
+        "schema": SCHEMA_ID,
+        "generated_by": {"name": "corroborator", "version": package_version()},
+        "articles": [_article(a) for a in report.analyses],
+        "stories": [_story(s) for s in report.stories],
+        "problems": [_problem(p) for p in report.problems],
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_contract(report), ensure_ascii=False, indent=2)
+
+
+def write_json(report: Report, path: Path | str) -> Path:
+    """Write the contract JSON (UTF-8, trailing newline) and return the path."""
+    path = Path(path)
+    path.write_text(to_json(report) + "\n", encoding="utf-8")
+    return path
+
+
+# --- articles --------------------------------------------------------------------------------
+
+def _article(analysis: Analysis) -> dict:
+    article = analysis.article
+    return {
+        "id": article.id,
+        "outlet": article.outlet,
+        "url": article.url,
+        "title": article.title,
+        # isoformat keeps the time and the zone when the source gave them
+        "published": article.published.isoformat() if article.published else None,
+        "text": article.text,
+        "source": article.source,
+        "attributions": [_attribution(a) for a in analysis.attributions],
+        "hedges": [_hedge(h) for h in analysis.hedges],
+    }
+
+
+def _attribution(attribution: Attribution) -> dict:
+    return {
+        "source": attribution.source.to_json(),
+        "cue": attribution.cue.to_json(),
+        "content": attribution.content.to_json(),
+        "source_kind": attribution.source_kind,
+        "chain": [_link(link) for link in attribution.chain],
+    }
+
+
+def _hedge(hedge: Hedge) -> dict:
+    return {**hedge.span.to_json(), "scope": hedge.scope.to_json()}
+
+
+def _link(link: ChainLink) -> dict:
+    return {"name": link.name, "kind": link.kind, "cue": link.cue}
+
+
+# --- stories ---------------------------------------------------------------------------------
+
+def _story(story_report: StoryReport) -> dict:
+    story = story_report.story
+    return {
+        "id": story.id,
+        "title": story.title,
+        "article_ids": list(story.article_ids),
+        "claims": [_claim_group(g) for g in story_report.claims],
+        "framing": [_framing(f) for f in story_report.framing],
+    }
+
+
+def _claim_group(group: ClaimGroup) -> dict:
+    return {
+        "id": group.id,
+        "text": group.text,
+        "status": group.status,
+        "independent_origins": group.independent_origins,
+        "origins": list(group.origins),
+        "explanation": group.explanation,
+        "mentions": [_mention(m) for m in group.mentions],
+        "conflicts": [_conflict(c) for c in group.conflicts],
+    }
+
+
+def _mention(mention: Mention) -> dict:
+    claim = mention.claim
+    return {
+        "article_id": mention.article_id,
+        "outlet": mention.outlet,
+        "claim_id": claim.id,
+        "start": claim.span.start,
+        "end": claim.span.end,
+        "text": claim.span.text,
+        "sentence": claim.sentence.text,
+        "sentence_start": claim.sentence.start,
+        "sentence_end": claim.sentence.end,
+        "chain": [_link(link) for link in mention.chain],
+        "origin": mention.origin,
+        "hedged": claim.hedged,
+        "hedges": [h.span.text for h in claim.hedges],
+        "negated": claim.negated,
+        "quantities": [_quantity(q) for q in claim.quantities],
+        "dates": [_date(d) for d in claim.dates],
+    }
+
+
+def _number(value: float | None) -> int | float | None:
+    """Integral floats as ints (12, not 12.0); non-finite values, which JSON lacks, as null."""
+    if value is None or not math.isfinite(value):
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def _quantity(quantity: Quantity) -> dict:
+    return {
+        "value": _number(quantity.value),
+        "unit": quantity.unit,
+        "text": quantity.span.text,
+        "qualifier": quantity.qualifier,
+        "high": _number(quantity.high),
+        "start": quantity.span.start,
+        "end": quantity.span.end,
+    }
+
+
+def _date(mention: DateMention) -> dict:
+    return {
+        "value": mention.value.isoformat(),
+        "text": mention.span.text,
+        "relative": mention.relative,
+        "start": mention.span.start,
+        "end": mention.span.end,
+    }
+
+
+def _conflict(conflict: Conflict) -> dict:
+    return {
+        "kind": conflict.kind,
+        "a": conflict.a,
+        "b": conflict.b,
+        "detail": conflict.detail,
+        "minor": conflict.minor,
+    }
+
+
+def _framing(framing: Framing) -> dict:
+    return {
+        "referent": framing.referent,
+        "terms": {outlet: list(terms) for outlet, terms in framing.terms.items()},
+    }
+
+
+def _problem(problem: IngestProblem) -> dict:
+    return {"source": problem.source, "reason": problem.reason, "skipped": problem.skipped}
