@@ -9,7 +9,7 @@ are consistent by construction.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from corroborator.model import (
     Analysis,
@@ -48,7 +48,7 @@ ARTICLES = {
     "a2": Article(
         id="a2", outlet="Valley Times", url="https://valleytimes.example/spillway",
         title="Spillway collapse forces residents to flee",
-        published=datetime(2024, 5, 5, 18, 0, tzinfo=timezone.utc),
+        published=datetime(2024, 5, 5, 18, 0, tzinfo=UTC),
         text=(
             "The spillway collapsed, Radio Delta reported, citing two unnamed engineers. "
             "Around 1,200 residents of 15 villages fled on 5 May, the provincial governor said."

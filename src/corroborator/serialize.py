@@ -16,7 +16,7 @@ import math
 import types
 import typing
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any, Literal, TypeVar, Union
 
 from corroborator.model import Analysis
@@ -60,7 +60,7 @@ def analysis_from_json(text: str) -> Analysis:
     return from_dict(Analysis, json.loads(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_types(cls: type) -> dict[str, Any]:
     # model.py uses ``from __future__ import annotations``: hints are strings until resolved.
     hints = typing.get_type_hints(cls)

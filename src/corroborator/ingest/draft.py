@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from corroborator.model import IngestProblem
 
+# Longest parser error message shown to the user (some quote whole lines of binary input).
+MAX_ERROR_CHARS = 160
 # Longest slug kept from a URL path; the 8-hex URL hash keeps shortened ids unique.
 MAX_URL_SLUG_CHARS = 60
 
@@ -73,3 +75,9 @@ def clean_str(value: Any) -> str | None:
         return None
     text = str(value).strip()
     return text or None
+
+
+def describe_error(exc: BaseException) -> str:
+    """``Type: message`` for a parser error, shortened to fit one problem line."""
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"

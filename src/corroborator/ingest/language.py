@@ -1,7 +1,8 @@
 """Is a text English? The share of common English function words among its word tokens.
 
 A word-list ratio is crude but needs no model, is fast, and separates English news (~0.35-0.5)
-from French, Spanish or German (<= 0.05) with a wide margin; see Settings.min_english_stopword_ratio.
+from French, Spanish or German (<= 0.05) with a wide margin; see
+Settings.min_english_stopword_ratio.
 """
 
 from __future__ import annotations

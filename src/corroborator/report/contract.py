@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import math
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import corroborator
 from corroborator.model import (
     Analysis,
     Attribution,
@@ -40,10 +40,7 @@ __all__ = [
 
 
 def package_version() -> str:
-    try:
-        return version("corroborator")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "0+unknown"
+    return corroborator.__version__
 
 
 def to_contract(report: Report) -> dict:

@@ -183,7 +183,12 @@ _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
 
 
 def applied_versions(conn: sqlite3.Connection) -> set[int]:
-    conn.execute(_MIGRATIONS_TABLE)
+    """Versions recorded in ``schema_migrations`` (empty for a new database); writes nothing."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return set()
     return {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
 
 
@@ -197,10 +202,14 @@ def apply_migrations(conn: sqlite3.Connection, now: str) -> list[int]:
     ``conn`` must be in autocommit mode (``isolation_level=None``): each migration gets its own
     ``BEGIN IMMEDIATE`` so a concurrent opener waits instead of applying it twice.
     """
+    done = applied_versions(conn)
     applied: list[int] = []
     for migration in sorted(MIGRATIONS, key=lambda m: m.version):
+        if migration.version in done:
+            continue  # the common case on every open: no write lock taken
         conn.execute("BEGIN IMMEDIATE")
         try:
+            conn.execute(_MIGRATIONS_TABLE)
             # Re-read inside the write lock: another process may have just applied it.
             if migration.version not in applied_versions(conn):
                 for statement in migration.statements:

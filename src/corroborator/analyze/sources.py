@@ -1,0 +1,208 @@
+"""What kind of source is speaking: person, organisation, outlet, official, party or anonymous.
+
+The decision is a short cascade over the source's noun phrase, driven by the word lists in
+``data/attribution.yaml`` (nothing is hard-coded here):
+
+1. anonymous wording anywhere in the phrase ("unnamed", "familiar with", "social media"), or an
+   anonymous head ("sources", "a ministry source") that no proper noun names;
+2. fixed phrases ("state media" -> outlet, "prime minister" -> official, "armed forces" -> party);
+3. the head noun: a spokesperson-like noun takes the kind of the body it speaks for ("a police
+   spokesperson" -> official, "a spokesperson for the National Liberation Army" -> party); a proper
+   name is typed by its name words ("Radio Delta" -> outlet, "National Liberation Army" -> party),
+   then by a title or appositive ("Colonel Ruiz", "Rivex, the dam operator"), then by its entity
+   label; a common noun by its lemma, then its modifiers, then its appositive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Span, Token
+
+from ..model import SourceKind
+from .lexicon import load_lexicon
+
+# Kinds whose word lists are consulted, in this order, when a head or name matches several.
+_TYPED_KINDS: tuple[SourceKind, ...] = ("outlet", "official", "party", "organisation", "person")
+# Entity labels that type a proper name when no word list does. A country or city that "said"
+# something speaks through its government.
+_LABEL_KINDS: dict[str, SourceKind] = {"PERSON": "person", "ORG": "organisation", "GPE": "official"}
+_BODY_KINDS = frozenset({"official", "party", "outlet", "organisation"})
+_MAX_DEPTH = 3  # representative -> body -> appositive is as deep as real phrases go
+
+
+@dataclass(frozen=True)
+class AttributionLexicon:
+    speech_verbs: frozenset[str]
+    object_content: frozenset[str]
+    infinitive_content: frozenset[str]
+    citing_verbs: frozenset[str]
+    pronouns: dict[str, str]
+    resolvable_nominals: frozenset[str]
+    representatives: dict[str, SourceKind]
+    body_prepositions: frozenset[str]
+    animate_heads: frozenset[str]
+    phrases: dict[str, tuple[str, ...]]  # kind -> whole-word phrases
+    name_words: dict[str, tuple[str, ...]]  # kind -> words of proper names
+    head_lemmas: dict[str, frozenset[str]]  # kind -> head lemmas
+
+
+@lru_cache(maxsize=1)
+def attribution_lexicon() -> AttributionLexicon:
+    """The attribution word lists from package data, parsed once per process."""
+    raw = load_lexicon("attribution")
+    cues, sources, kinds = raw["cues"], raw["sources"], raw["kinds"]
+
+    def per_kind(key: str) -> dict[str, tuple[str, ...]]:
+        return {
+            kind: tuple(str(w).lower() for w in spec.get(key, ())) for kind, spec in kinds.items()
+        }
+
+    return AttributionLexicon(
+        speech_verbs=frozenset(cues["speech_verbs"]),
+        object_content=frozenset(cues["object_content"]),
+        infinitive_content=frozenset(cues["infinitive_content"]),
+        citing_verbs=frozenset(cues["citing_verbs"]),
+        pronouns={str(k): v for k, v in sources["pronouns"].items()},
+        resolvable_nominals=frozenset(sources["resolvable_nominals"]),
+        representatives=dict(sources["representatives"]),
+        body_prepositions=frozenset(sources["body_prepositions"]),
+        animate_heads=frozenset(raw["animate_heads"]),
+        phrases=per_kind("phrases"),
+        name_words=per_kind("name_words"),
+        head_lemmas={k: frozenset(v) for k, v in per_kind("head_lemmas").items()},
+    )
+
+
+def classify_source(span: Span) -> SourceKind:
+    """The kind of source a noun phrase names (see the module docstring for the cascade)."""
+    lex = attribution_lexicon()
+    text = span.text.lower()
+    if _is_anonymous(span, text, lex):
+        return "anonymous"
+    for kind in ("outlet", "official", "party"):
+        if _has_phrase(text, lex.phrases.get(kind, ())):
+            return kind
+    return _kind_of_head(span.root, lex, 0)
+
+
+def pronoun_class(span: Span) -> str | None:
+    """"animate", "inanimate" or "any" when the span is a bare pronoun we resolve, else None."""
+    if len(span) != 1 or span[0].pos_ != "PRON":
+        return None
+    return attribution_lexicon().pronouns.get(span[0].lower_)
+
+
+def is_resolvable_nominal(span: Span) -> bool:
+    """A bare definite nominal such as "the company" or "the spokesman" (no name, no modifier)."""
+    lex = attribution_lexicon()
+    return (
+        len(span) == 2
+        and span[0].lower_ == "the"
+        and span[1].pos_ == "NOUN"
+        and span[1].lemma_.lower() in lex.resolvable_nominals
+    )
+
+
+def is_animate(span: Span) -> bool:
+    """Whether the phrase names one or more people (so "he"/"she" may refer back to it)."""
+    head = span.root
+    if head.ent_type_ == "PERSON":
+        return True
+    lex = attribution_lexicon()
+    roles = [head, *(c for c in head.children if c.dep_ in ("compound", "appos"))]
+    return any(t.lemma_.lower() in lex.animate_heads for t in roles)
+
+
+def _is_anonymous(span: Span, text: str, lex: AttributionLexicon) -> bool:
+    if _has_phrase(text, lex.phrases.get("anonymous", ())):
+        return True
+    named = any(t.pos_ == "PROPN" for t in span)
+    return not named and span.root.lemma_.lower() in lex.head_lemmas.get("anonymous", ())
+
+
+def _kind_of_head(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind:
+    if depth > _MAX_DEPTH:
+        return "unknown"
+    lemma = head.lemma_.lower()
+    if lemma in lex.representatives:
+        return _kind_of_representative(head, lex, depth)
+    if head.pos_ == "PROPN":
+        return _kind_of_name(head, lex, depth)
+    kind = _kind_of_lemma(lemma, lex)
+    if kind:
+        return kind
+    for child in head.children:
+        if child.dep_ in ("compound", "amod") and (kind := _kind_of_lemma(child.lemma_, lex)):
+            return kind
+    return _kind_of_roles(head, lex, depth) or _LABEL_KINDS.get(head.ent_type_, "unknown")
+
+
+def _kind_of_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind:
+    """A proper name: its own words first ("Radio Delta"), then titles/appositives, then NER."""
+    name = " ".join(t.lower_ for t in _name_tokens(head))
+    for kind in ("outlet", "party", "official"):
+        if _has_phrase(name, lex.name_words.get(kind, ())):
+            return kind
+    return _kind_of_roles(head, lex, depth) or _LABEL_KINDS.get(head.ent_type_, "unknown")
+
+
+def _kind_of_roles(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
+    """The kind given by a title ("Colonel Ruiz") or an appositive ("Rivex, the dam operator")."""
+    for child in head.children:
+        if child.dep_ == "compound" and child.lemma_.lower() in lex.representatives:
+            return _kind_of_representative(child, lex, depth + 1)
+        if child.dep_ == "compound" and (kind := _kind_of_lemma(child.lemma_, lex)):
+            return kind
+        if child.dep_ == "appos":
+            kind = _kind_of_head(child, lex, depth + 1)
+            if kind != "unknown":
+                return kind
+    return None
+
+
+def _kind_of_representative(rep: Token, lex: AttributionLexicon, depth: int) -> SourceKind:
+    """A spokesperson (or statement) is the kind of the body it speaks for."""
+    for body in _bodies(rep, lex):
+        kind = _kind_of_head(body, lex, depth + 1)
+        if kind in _BODY_KINDS:
+            return kind
+        if body.pos_ == "PROPN":  # a named body we cannot type is still an organisation
+            return "organisation"
+    return lex.representatives[rep.lemma_.lower()]
+
+
+def _bodies(rep: Token, lex: AttributionLexicon) -> list[Token]:
+    bodies = [c for c in rep.children if c.dep_ in ("compound", "poss", "nmod")]
+    for prep in rep.children:
+        if prep.dep_ == "prep" and prep.lower_ in lex.body_prepositions:
+            bodies.extend(c for c in prep.children if c.dep_ == "pobj")
+    return bodies
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The head plus the proper-noun compounds that spell the name with it."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            tokens.extend(_name_tokens(child))
+    return sorted(tokens, key=lambda t: t.i)
+
+
+def _kind_of_lemma(lemma: str, lex: AttributionLexicon) -> SourceKind | None:
+    lemma = lemma.lower()
+    for kind in _TYPED_KINDS:
+        if lemma in lex.head_lemmas.get(kind, ()):
+            return kind
+    return None
+
+
+def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    return any(_phrase_pattern(p).search(text) for p in phrases)
+
+
+@lru_cache(maxsize=1024)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")

@@ -1,0 +1,50 @@
+"""The storage interface every backend implements (SQLite now; PostgreSQL can follow).
+
+The pipeline talks to a ``Store`` only: model objects go in and come out, rows never leave
+``store/``. Writes are idempotent by content hash, so re-running on the same inputs is cheap.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Protocol, runtime_checkable
+
+from corroborator.model import Analysis, Article, Report
+
+
+@runtime_checkable
+class Store(Protocol):
+    def has_article(self, content_hash: str) -> bool:
+        """Whether an article with this content hash is stored."""
+        ...
+
+    def cached_analysis(self, content_hash: str, analyzer_version: str) -> Analysis | None:
+        """The stored analysis of that content by that analyzer version, else None."""
+        ...
+
+    def save_analysis(self, analysis: Analysis, analyzer_version: str) -> bool:
+        """Store the article, its analysis and derived facts in one transaction.
+
+        Returns False (and changes nothing) when this content is already stored with this
+        analyzer version; replaces what another analyzer version produced.
+        """
+        ...
+
+    def save_report(self, report: Report, run_info: dict[str, Any]) -> int:
+        """Record a run and replace the current stories and claim groups; returns the run id."""
+        ...
+
+    def articles(self) -> list[Article]: ...
+
+    def article_count(self) -> int: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...

@@ -1,0 +1,60 @@
+"""Ground truth of the example corpus, and how predicted report data is matched against it.
+
+The ground truth (examples/ground_truth.yaml) names each mention by a verbatim quote from one
+sentence of its article; a predicted mention matches when its sentence contains that quote. Used
+by the golden tests and by benchmarks/bench_golden.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "examples" / "corpus"
+GROUND_TRUTH = ROOT / "examples" / "ground_truth.yaml"
+
+
+def load_ground_truth() -> dict:
+    return yaml.safe_load(GROUND_TRUTH.read_text(encoding="utf-8"))
+
+
+def gold_claims(truth: dict) -> list[tuple[dict, dict]]:
+    """(story, claim) pairs of the ground truth."""
+    return [(story, claim) for story in truth["stories"] for claim in story.get("claims", [])]
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a gold mention landed in the predicted report."""
+    story_index: int
+    claim_index: int
+    mention_index: int
+    claim: dict
+    mention: dict
+
+
+def locate(contract: dict, article_id: str, quote: str) -> list[Located]:
+    """Predicted mentions of ``article_id`` whose sentence contains ``quote``."""
+    found = []
+    for si, story in enumerate(contract["stories"]):
+        for ci, claim in enumerate(story["claims"]):
+            for mi, mention in enumerate(claim["mentions"]):
+                if mention["article_id"] == article_id and quote in mention["sentence"]:
+                    found.append(Located(si, ci, mi, claim, mention))
+    return found
+
+
+def names_match(gold: str, predicted: str) -> bool:
+    """Chain names match when one contains the other, ignoring case and a leading article."""
+    def norm(s: str) -> str:
+        s = s.lower().strip()
+        for prefix in ("the ", "a ", "an "):
+            if s.startswith(prefix):
+                s = s[len(prefix):]
+        return s
+
+    g, p = norm(gold), norm(predicted)
+    return g in p or p in g

@@ -1,0 +1,276 @@
+"""Attribution extraction: source, cue, content, source kind and chain on invented news text.
+
+Each case names the attribution by its cue; ``content`` is exact unless it ends with "...", in
+which case the extracted content must start with the part before "..." (used where the right
+edge is debatable). A chain is written as (name, kind, cue) triples, first cited party first.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corroborator.analyze.attribution import extract_attributions
+from corroborator.analyze.nlp import load_nlp
+from corroborator.analyze.sources import classify_source
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+# (text, cue, source, source_kind, content, chain)
+CASES = [
+    ("Dam operator Rivex said 12 villages were evacuated on 4 May.",
+     "said", "Dam operator Rivex", "organisation", "12 villages were evacuated on 4 May",
+     [("Dam operator Rivex", "organisation", "said")]),
+    ("Unverified reports on social media, cited by Radio Delta, claim the spillway failed.",
+     "claim", "Unverified reports on social media", "anonymous", "the spillway failed",
+     [("Radio Delta", "outlet", "cited"),
+      ("Unverified reports on social media", "anonymous", "claim")]),
+    ("The spillway collapsed, Radio Delta reported, citing two unnamed engineers.",
+     "reported", "Radio Delta", "outlet", "The spillway collapsed",
+     [("Radio Delta", "outlet", "reported"), ("two unnamed engineers", "anonymous", "citing")]),
+    ("Around 1,200 residents of 15 villages fled on 5 May, the provincial governor said.",
+     "said", "the provincial governor", "official",
+     "Around 1,200 residents of 15 villages fled on 5 May",
+     [("the provincial governor", "official", "said")]),
+    ("The agency reported, citing two unnamed officials, that the bridge had collapsed.",
+     "reported", "The agency", "outlet", "the bridge had collapsed",
+     [("The agency", "outlet", "reported"), ("two unnamed officials", "anonymous", "citing")]),
+    ("The bridge had collapsed, said a police spokesperson.",
+     "said", "a police spokesperson", "official", "The bridge had collapsed",
+     [("a police spokesperson", "official", "said")]),
+    ("According to the Valley Times, which quoted a senior official, the dam was breached.",
+     "According to", "the Valley Times", "outlet", "the dam was breached",
+     [("the Valley Times", "outlet", "according to"), ("a senior official", "official", "quoted")]),
+    ("According to Reuters, quoting a ministry source, the death toll rose to 40.",
+     "According to", "Reuters", "outlet", "the death toll rose to 40",
+     [("Reuters", "outlet", "according to"), ("a ministry source", "anonymous", "quoting")]),
+    ("The death toll rose to 40, according to the Interior Ministry.",
+     "according to", "the Interior Ministry", "official", "The death toll rose to 40",
+     [("the Interior Ministry", "official", "according to")]),
+    ("The ministry, quoting local hospitals, said 40 people had died.",
+     "said", "The ministry", "official", "40 people had died",
+     [("The ministry", "official", "said"), ("local hospitals", "organisation", "quoting")]),
+    ("The governor told the Coast Herald that the evacuation was complete.",
+     "told", "The governor", "official", "the evacuation was complete",
+     [("the Coast Herald", "outlet", "told"), ("The governor", "official", "told")]),
+    ("The mayor told reporters that the roads were closed.",
+     "told", "The mayor", "official", "the roads were closed",
+     [("The mayor", "official", "told")]),
+    ('"We have lost everything," a resident said.',
+     "said", "a resident", "person", "We have lost everything",
+     [("a resident", "person", "said")]),
+    ("The rebels claimed to have captured the town.",
+     "claimed", "The rebels", "party", "to have captured the town",
+     [("The rebels", "party", "claimed")]),
+    ("The army denied that it had shelled the market.",
+     "denied", "The army", "party", "it had shelled the market",
+     [("The army", "party", "denied")]),
+    ("A spokesperson for the National Liberation Army said the ceasefire was over.",
+     "said", "A spokesperson for the National Liberation Army", "party", "the ceasefire was over",
+     [("A spokesperson for the National Liberation Army", "party", "said")]),
+    ("The Interior Ministry spokesman said three officers were injured.",
+     "said", "The Interior Ministry spokesman", "official", "three officers were injured",
+     [("The Interior Ministry spokesman", "official", "said")]),
+    ("A senior official who asked not to be named said the talks had collapsed.",
+     "said", "A senior official who asked not to be named", "anonymous", "the talks had collapsed",
+     [("A senior official who asked not to be named", "anonymous", "said")]),
+    ("The president tweeted that the crisis was over.",
+     "tweeted", "The president", "official", "the crisis was over",
+     [("The president", "official", "tweeted")]),
+    ('Rivex said: "The dam is safe."',
+     "said", "Rivex", None, "The dam is safe", None),
+    ("Rivex, the dam operator, said the spillway was intact.",
+     "said", "Rivex, the dam operator", "organisation", "the spillway was intact",
+     [("Rivex, the dam operator", "organisation", "said")]),
+    ("The ceasefire is over, said Colonel Marta Ruiz, a spokesperson for the National "
+     "Liberation Army.",
+     "said", "Colonel Marta Ruiz, a spokesperson for the National Liberation Army", "party",
+     "The ceasefire is over", None),
+    ("Police said, citing witnesses, that the gunman fled on foot.",
+     "said", "Police", "official", "the gunman fled on foot",
+     [("Police", "official", "said"), ("witnesses", "person", "citing")]),
+    ("The gunman fled on foot, police said, citing witnesses.",
+     "said", "police", "official", "The gunman fled on foot",
+     [("police", "official", "said"), ("witnesses", "person", "citing")]),
+    ("Two people were killed, sources said.",
+     "said", "sources", "anonymous", "Two people were killed",
+     [("sources", "anonymous", "said")]),
+    ("People familiar with the matter said the deal was signed on Monday.",
+     "said", "People familiar with the matter", "anonymous", "the deal was signed on Monday",
+     None),
+    ("Witnesses said the building shook for several seconds.",
+     "said", "Witnesses", "person", "the building shook for several seconds", None),
+    ("The talks have collapsed, an official who spoke on condition of anonymity said.",
+     "said", "an official who spoke on condition of anonymity", "anonymous",
+     "The talks have collapsed", None),
+    ("State media reported that 14 miners were trapped.",
+     "reported", "State media", "outlet", "14 miners were trapped", None),
+    ("The company posted on social media that all flights were cancelled.",
+     "posted", "The company", "organisation", "all flights were cancelled", None),
+    ("The union insisted that the strike would continue.",
+     "insisted", "The union", "party", "the strike would continue", None),
+    ("The company confirmed the closure.",
+     "confirmed", "The company", "organisation", "the closure", None),
+    ("Officials quoted by the agency said the bridge had collapsed.",
+     "said", "Officials", "official", "the bridge had collapsed",
+     [("the agency", "outlet", "quoted"), ("Officials", "official", "said")]),
+    ("The death toll was 40, the Daily Ledger reported, quoting hospital officials.",
+     "reported", "the Daily Ledger", "outlet", "The death toll was 40",
+     [("the Daily Ledger", "outlet", "reported"), ("hospital officials", "official", "quoting")]),
+    # Debatable right edge: only the start is checked.
+    ("The opposition alleged that ballots had been destroyed in three districts on Sunday.",
+     "alleged", "The opposition", "party", "ballots had been destroyed...", None),
+]
+
+
+def _find(attributions, cue: str):
+    found = [a for a in attributions if a.cue.text == cue]
+    assert found, f"no attribution with cue {cue!r}: {[a.cue.text for a in attributions]}"
+    return found[0]
+
+
+def _assert_content(actual: str, expected: str) -> None:
+    if expected.endswith("..."):
+        assert actual.startswith(expected[:-3]), actual
+    else:
+        assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "kind", "content", "chain"), CASES, ids=[c[0][:40] for c in CASES]
+)
+def test_single_sentence_forms(nlp, text, cue, source, kind, content, chain):
+    attributions = extract_attributions(nlp(text))
+    assert len(attributions) == 1
+    found = _find(attributions, cue)
+    assert found.source.text == source
+    _assert_content(found.content.text, content)
+    if kind is not None:
+        assert found.source_kind == kind
+    if chain is not None:
+        assert [(c.name, c.kind, c.cue) for c in found.chain] == chain
+
+
+def test_nested_report_carries_the_outlet_before_the_speaker(nlp):
+    doc = nlp("The army said it had repelled the attack, the Valley Times reported.")
+    inner, outer = extract_attributions(doc)  # inner first: it carries the whole chain
+    assert (inner.source.text, inner.content.text) == ("The army", "it had repelled the attack")
+    assert [(c.name, c.cue) for c in inner.chain] == [
+        ("the Valley Times", "reported"), ("The army", "said"),
+    ]
+    assert outer.content.text == "The army said it had repelled the attack"
+    assert [c.name for c in outer.chain] == ["the Valley Times"]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue_index", "source", "name", "kind"),
+    [
+        ("Tom Hale, a resident, said the water rose quickly. \"It was terrifying,\" he added.",
+         1, "he", "Tom Hale, a resident", "person"),
+        ("The Interior Ministry said 40 people had died. The ministry added that 12 were "
+         "children.", 1, "The ministry", "The Interior Ministry", "official"),
+        ("Dam operator Rivex said 12 villages were evacuated. It said the spillway was intact.",
+         1, "It", "Dam operator Rivex", "organisation"),
+        ("Radio Delta said the rebels had seized the airport. The broadcaster added that "
+         "fighting continued.", 1, "The broadcaster", "Radio Delta", "outlet"),
+        # A PERSON entity outside any attribution is a valid antecedent too.
+        ("Maria Lopez ran the shelter for ten years. She said the water came at night.",
+         0, "She", "Maria Lopez", "person"),
+    ],
+)
+def test_pronouns_and_nominals_resolve_to_earlier_sources(nlp, text, cue_index, source, name,
+                                                         kind):
+    attributions = sorted(extract_attributions(nlp(text)), key=lambda a: a.cue.start)
+    found = attributions[cue_index]
+    assert found.source.text == source  # the span stays the pronoun's own text
+    assert found.source_kind == kind
+    assert found.chain[-1].name == name and found.chain[-1].kind == kind
+
+
+def test_unresolvable_pronoun_stays_unknown(nlp):
+    (found,) = extract_attributions(nlp("He said the road was closed."))
+    assert found.source.text == "He"
+    assert found.source_kind == "unknown"
+    assert found.chain[0].name == "He"
+
+
+def test_quote_across_sentences_starts_at_the_opening_quote(nlp):
+    text = 'The engineer was calm. "The dam is safe. We are monitoring it," she said.'
+    (found,) = extract_attributions(nlp(text))
+    assert found.content.text == "The dam is safe. We are monitoring it"
+    assert found.chain[0].name == "she"  # no earlier named person: unresolved
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The river rose by two metres overnight.",
+        "The bridge said to be the oldest in the region was closed.",
+        "The flood claimed 12 lives.",
+        "The company reported a loss of $3 million.",
+        "Officials visited the flooded villages on Tuesday.",
+        "Two deaths were reported in the town.",
+    ],
+)
+def test_sentences_without_attribution(nlp, text):
+    assert extract_attributions(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind"),
+    [
+        ("a ministry source", "anonymous"),
+        ("two unnamed engineers", "anonymous"),
+        ("Radio Delta", "outlet"),
+        ("the Coast Herald", "outlet"),
+        ("local media", "outlet"),
+        ("Prime Minister Ana Costa", "official"),
+        ("the fire brigade", "organisation"),
+        ("Rivex spokesman Tom Hale", "organisation"),
+        ("the National Liberation Front", "party"),
+        ("an engineer", "person"),
+        ("a statement from the Interior Ministry", "official"),
+    ],
+)
+def test_classify_source(nlp, phrase, kind):
+    doc = nlp(f"{phrase} said it.")
+    subject = next(t for t in doc if t.dep_ == "nsubj")
+    assert classify_source(doc[subject.left_edge.i : subject.right_edge.i + 1]) == kind
+
+
+def test_every_span_points_into_the_text_on_a_whole_article(nlp):
+    sentences = [c[0] for c in CASES]
+    article = "\n\n".join(" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3))
+    doc = nlp(article)
+    attributions = extract_attributions(doc)
+    assert len(attributions) >= len(CASES) - 3  # the parse of a long text may shift a few
+    for a in attributions:
+        for span in (a.source, a.cue, a.content):
+            assert doc.text[span.start : span.end] == span.text and span.text
+
+
+_WORDS = st.sampled_from([
+    "the", "minister", "said", "that", "reported", "according", "to", "Radio", "Delta", "he",
+    "citing", "officials", ",", ".", '"', "rebels", "claimed", "told", "the", "Herald", "dam",
+    "collapsed", "quoted", "by", "sources", "she", "added", "\n\n", "it", "was", "safe",
+])
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(_WORDS, min_size=1, max_size=30))
+def test_spans_always_slice_the_text(nlp, words):
+    doc = nlp(" ".join(words))
+    for a in extract_attributions(doc):
+        for span in (a.source, a.cue, a.content):
+            assert span.start < span.end
+            assert doc.text[span.start : span.end] == span.text
+        assert a.chain and all(link.name for link in a.chain)
