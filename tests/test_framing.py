@@ -25,14 +25,22 @@ CASES = [
     ("Twelve people were slaughtered.", [("deaths", "were slaughtered", "were slaughtered")]),
     ("Twelve people lost their lives.", [("deaths", "lost their lives", "lost their lives")]),
     ("The regime blamed the militants.", [("government", "regime", "regime"),
-                                          ("armed group", "militants", "militants")]),
+                                          ("rebels", "militants", "militants")]),
     ("The government blamed the rebels.", [("government", "government", "government"),
-                                           ("armed group", "rebels", "rebels")]),
-    ("Freedom fighters held the town.", [("armed group", "freedom fighters",
+                                           ("rebels", "rebels", "rebels")]),
+    ("Freedom fighters held the town.", [("rebels", "freedom fighters",
                                           "Freedom fighters")]),
-    ("Riot police fired tear gas.", [("security forces", "riot police", "Riot police")]),
-    ("Troops fired tear gas.", [("security forces", "troops", "Troops")]),
-    ("Clashes broke out.", [("unrest", "clashes", "Clashes")]),
+    ("Riot police fired tear gas.", [("police", "riot police", "Riot police")]),
+    ("Troops fired tear gas.", [("government forces", "troops", "Troops")]),
+    ("Regime forces shelled the town.", [("government forces", "regime forces",
+                                          "Regime forces")]),
+    ("Clashes broke out.", [("confrontation", "clashes", "Clashes")]),
+    ("Youths clashed with guards.", [("confrontation", "clashed", "clashed")]),
+    ("Residents were evacuated.", [("evacuation", "evacuated", "evacuated")]),
+    ("The evacuation and two evacuations went well.", [
+        ("evacuation", "evacuation", "evacuation"), ("evacuation", "evacuations", "evacuations")]),
+    ("Twelve passengers drowned.", [("deaths", "drowned", "drowned")]),
+    ("The blaze spread.", [("fire", "blaze", "blaze")]),
     ("Thousands were displaced.", [("displacement", "were displaced", "were displaced")]),
     ("Thousands were forced from their homes.",
      [("displacement", "were forced from their homes", "were forced from their homes")]),
@@ -40,7 +48,8 @@ CASES = [
     ("The dam collapsed.", [("infrastructure failure", "collapsed", "collapsed")]),
     # must not: the verb where the lexicon means the noun, an adjective use, unrelated words
     ("The earthquake struck at dawn.", []),
-    ("Gunmen attack villages at night.", [("armed group", "gunmen", "Gunmen")]),
+    ("Gunmen attack villages at night.", [("rebels", "gunmen", "Gunmen")]),
+    ("Crews said the fire was out.", [("speech", "said", "said"), ("fire", "fire", "fire")]),
     ("Military vehicles arrived.", []),
     ("The crowdfunding page raised money.", []),
 ]
@@ -58,12 +67,12 @@ def test_framing(nlp, sentence, expected):
 
 
 def test_same_referent_different_outlets(nlp):
-    a = find_framing_terms(nlp("Protesters clashed with police; three died."))
-    b = find_framing_terms(nlp("Rioters clashed with security forces; three were murdered."))
+    a = find_framing_terms(nlp("Protesters marched past the army; three died."))
+    b = find_framing_terms(nlp("Rioters marched past security forces; three were murdered."))
     assert {(f.referent, f.term) for f in a} == {
-        ("protesters", "protesters"), ("security forces", "police"), ("deaths", "died")}
+        ("protesters", "protesters"), ("government forces", "army"), ("deaths", "died")}
     assert {(f.referent, f.term) for f in b} == {
-        ("protesters", "rioters"), ("security forces", "security forces"),
+        ("protesters", "rioters"), ("government forces", "security forces"),
         ("deaths", "were murdered")}
 
 

@@ -34,12 +34,15 @@ class _Match:
     start: int  # token indices [start, end)
     end: int
     entry: _Term
+    verbatim: bool  # the text spells the term exactly as the lexicon does
 
 
 def find_framing_terms(doc: Doc) -> list[FramingTerm]:
-    """Every lexicon term in ``doc``, longest match first where terms overlap, in text order."""
+    """Every lexicon term in ``doc``, in text order. Overlaps go to the longest term, then to the
+    one spelled as in the text."""
     chosen: list[_Match] = []
-    for match in sorted(_all_matches(doc), key=lambda m: (m.start - m.end, m.start)):
+    ranked = sorted(_all_matches(doc), key=lambda m: (m.start - m.end, m.start, not m.verbatim))
+    for match in ranked:
         if all(match.end <= c.start or c.end <= match.start for c in chosen):
             chosen.append(match)
     chosen.sort(key=lambda m: m.start)
@@ -73,7 +76,8 @@ def _all_matches(doc: Doc) -> list[_Match]:
             for entry in by_first_word.get(form, ()):
                 end = token.i + len(entry.words)
                 if end <= len(doc) and _matches(doc, token.i, entry):
-                    matches.append(_Match(token.i, end, entry))
+                    verbatim = [t.lower_ for t in doc[token.i:end]] == entry.term.lower().split()
+                    matches.append(_Match(token.i, end, entry, verbatim))
     return matches
 
 
