@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=200)
     args = parser.parse_args(argv)
 
-    from corroborator.analyze.pipeline import analyze_articles
+    from corroborator.analysis.pipeline import analyze_articles
     from corroborator.crosscheck import check_story
     from corroborator.embed import default_embedder
     from corroborator.ingest import ingest_paths

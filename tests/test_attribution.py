@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corroborator.analyze.attribution import extract_attributions
-from corroborator.analyze.nlp import load_nlp
-from corroborator.analyze.sources import classify_source
+from corroborator.analysis.attribution import extract_attributions
+from corroborator.analysis.nlp import load_nlp
+from corroborator.analysis.sources import classify_source
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborator.analyze.dates import extract_dates
-from corroborator.analyze.nlp import load_nlp
+from corroborator.analysis.dates import extract_dates
+from corroborator.analysis.nlp import load_nlp
 
 pytestmark = pytest.mark.slow
 

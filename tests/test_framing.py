@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborator.analyze.framing import find_framing_terms, fold
-from corroborator.analyze.lexicon import load_lexicon
-from corroborator.analyze.nlp import load_nlp
+from corroborator.analysis.framing import find_framing_terms, fold
+from corroborator.analysis.lexicon import load_lexicon
+from corroborator.analysis.nlp import load_nlp
 
 pytestmark = pytest.mark.slow
 

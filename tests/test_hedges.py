@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborator.analyze.hedges import find_hedges
-from corroborator.analyze.nlp import load_nlp
+from corroborator.analysis.hedges import find_hedges
+from corroborator.analysis.nlp import load_nlp
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corroborator.analyze.nlp import load_nlp
-from corroborator.analyze.quantities import extract_quantities
+from corroborator.analysis.nlp import load_nlp
+from corroborator.analysis.quantities import extract_quantities
 
 pytestmark = pytest.mark.slow
 

@@ -79,7 +79,7 @@ class Quantity:
         """Closed interval of values the wording allows (before any tolerance)."""
         v = self.value
         match self.qualifier:
-            case "range":
+            case "range" | "vague":
                 return v, self.high if self.high is not None else v
             case "at_least" | "more_than":
                 return v, float("inf")

@@ -7,12 +7,13 @@ This is the one place that wires the stages together; the CLI, the API and the P
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import __version__
-from .analyze.pipeline import ANALYZER_VERSION, analyze_articles
+from .analysis.pipeline import ANALYZER_VERSION, analyze_articles
 from .crosscheck import check_story
 from .embed import Embedder, default_embedder
 from .errors import NothingToAnalyze
@@ -91,7 +92,7 @@ def _analyse(
 def _with_article(analysis: Analysis, article: Article) -> Analysis:
     if analysis.article == article:
         return analysis
-    from dataclasses import replace
+
 
     claims = tuple(
         replace(c, id=f"{article.id}#{c.id.rsplit('#', 1)[-1]}") for c in analysis.claims

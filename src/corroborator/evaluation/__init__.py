@@ -1,0 +1,1 @@
+"""Evaluation on public data sets (read from ../shared/data; never copied into the repo)."""
