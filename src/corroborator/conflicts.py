@@ -11,12 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations
 
+from .align import unit_family
 from .model import Conflict, Mention, Quantity
 from .settings import Settings
-
-# Units that count the same thing: "1,200 residents" and "1,500 people" are comparable.
-_PEOPLE = frozenset({"people", "person", "residents", "resident", "villagers", "inhabitants",
-                     "civilians", "individuals", "persons"})
 
 
 def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conflict]:
@@ -47,7 +44,7 @@ def _number_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings)
 
 
 def _same_unit(a: str, b: str) -> bool:
-    return a == b or (a in _PEOPLE and b in _PEOPLE)
+    return unit_family(a) == unit_family(b)
 
 
 def _values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
@@ -85,8 +82,9 @@ def _date_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
     gap = min(abs((x - y).days) for x in dates_a for y in dates_b)
     da = min(a.claim.dates, key=lambda d: d.value)
     db = min(b.claim.dates, key=lambda d: d.value)
+    days = f"{gap} day{'s' if gap != 1 else ''}"
     detail = (f"{a.outlet} dates it {da.value.isoformat()} (“{da.span.text}”) but {b.outlet} "
-              f"{db.value.isoformat()} (“{db.span.text}”), {gap} day{'s' if gap != 1 else ''} apart")
+              f"{db.value.isoformat()} (“{db.span.text}”), {days} apart")
     minor = gap <= settings.minor_date_gap_days
     if minor:
         detail += "; a gap this small can come from time zones or an event spanning midnight"

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-SourceKind = Literal["person", "organisation", "outlet", "official", "party", "anonymous", "unknown"]
+SourceKind = Literal[
+    "person", "organisation", "outlet", "official", "party", "anonymous", "unknown"
+]
 SOURCE_KINDS: tuple[str, ...] = (
     "person", "organisation", "outlet", "official", "party", "anonymous", "unknown",
 )
@@ -23,7 +25,9 @@ ConflictKind = Literal["number", "date", "place", "negation", "actor"]
 # How a quantity's value is bounded: "exact" 12; "at_least" "at least 12", "12 or more";
 # "more_than" "more than 12", "over 12"; "about" "about/around/some 12"; "up_to" "up to 12";
 # "less_than" "fewer than 12"; "range" "12 to 15"; "vague" "dozens", "thousands of".
-Qualifier = Literal["exact", "at_least", "more_than", "about", "up_to", "less_than", "range", "vague"]
+Qualifier = Literal[
+    "exact", "at_least", "more_than", "about", "up_to", "less_than", "range", "vague"
+]
 
 
 @dataclass(frozen=True)

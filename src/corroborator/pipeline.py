@@ -7,9 +7,9 @@ This is the one place that wires the stages together; the CLI, the API and the P
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import __version__
@@ -20,8 +20,8 @@ from .errors import NothingToAnalyze
 from .ingest import ingest_paths
 from .model import Analysis, Article, Report
 from .settings import DEFAULT_SETTINGS, Settings
-from .stories import cluster_stories
 from .store.sqlite import SqliteStore
+from .stories import cluster_stories
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -42,7 +42,7 @@ def run(
     re-run reuses stored analyses (keyed by content hash and analyzer version) instead of parsing
     again. Raises NothingToAnalyze when no input could be read.
     """
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     say = progress or (lambda _message: None)
     paths = [str(p) for p in paths]
     ingested = ingest_paths(paths, settings, allow_private_urls=allow_private_urls)
@@ -70,7 +70,7 @@ def run(
 def _analyse(
     articles: Iterable[Article], settings: Settings, store: SqliteStore | None, say: Progress
 ) -> list[Analysis]:
-    """Analyses in input order: cached ones from the store, the rest parsed and stored one by one."""
+    """Analyses in input order: cached ones from the store, the rest parsed and stored."""
     articles = list(articles)
     cached: dict[str, Analysis] = {}
     if store is not None:
@@ -103,7 +103,7 @@ def _with_article(analysis: Analysis, article: Article) -> Analysis:
 def _run_info(paths: list[str], started: datetime, report: Report) -> dict:
     return {
         "started": started.isoformat(),
-        "finished": datetime.now(timezone.utc).isoformat(),
+        "finished": datetime.now(UTC).isoformat(),
         "inputs": paths,
         "articles": len(report.analyses),
         "stories": len(report.stories),

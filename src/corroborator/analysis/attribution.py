@@ -30,6 +30,8 @@ from .sources import (
     is_animate,
     is_resolvable_nominal,
     pronoun_class,
+    source_name,
+    type_word,
 )
 
 # Characters stripped from both ends of a content span: quotes, dashes and clause punctuation.
@@ -59,6 +61,7 @@ class _Referent:
     kind: SourceKind
     animate: bool
     named: bool  # has a proper name (nominals like "the company" resolve only to these)
+    type_word: str | None  # the common noun ending the name ("hospital"), if any
     from_attribution: bool  # an earlier source, preferred over a bare entity at the same place
 
 
@@ -69,18 +72,35 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
 
 
 def _drafts(doc: Doc) -> Iterator[_Draft]:
-    for sent in doc.sents:
+    for sent in _segments(doc):
         for token in sent:
             draft = _dispatch(token, sent)
             if draft is not None:
                 yield draft
 
 
+def _segments(doc: Doc) -> Iterator[Span]:
+    """The parser's sentences, cut at line breaks: a sentence can run across a paragraph break
+    (a headline, a dateline), but reported speech and its attribution never do."""
+    for sent in doc.sents:
+        start = sent.start
+        for token in sent:
+            if "\n" in token.text:
+                if token.i > start:
+                    yield doc[start : token.i]
+                start = token.i + 1
+        if start < sent.end:
+            yield doc[start : sent.end]
+
+
 def _dispatch(token: Token, sent: Span) -> _Draft | None:
+    lex = attribution_lexicon()
     if token.lower_ == "according":
         return _according_to(token, sent)
-    if token.tag_.startswith("VB") and token.lemma_.lower() in attribution_lexicon().speech_verbs:
+    if token.tag_.startswith("VB") and token.lemma_.lower() in lex.speech_verbs:
         return _speech_clause(token, sent)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in lex.noun_cues:
+        return _noun_cue(token)
     return None
 
 
@@ -131,6 +151,28 @@ def _according_to(according: Token, sent: Span) -> _Draft | None:
     if content is None:
         return None
     return _Draft(source, _token_span(according, to), content, tuple(cited), ())
+
+
+def _noun_cue(noun: Token) -> _Draft | None:
+    """"The rebels' claim to have captured the bridge", "the ministry's statement that ...":
+    the possessor is the source, the to-infinitive or "that" clause the content."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None or owner.tag_ in _RELATIVE_TAGS:
+        return None
+    complement = next((c for c in noun.children if _is_noun_complement(c)), None)
+    if complement is None:
+        return None
+    source = _trimmed(noun.doc, [t.i for t in owner.subtree if t.tag_ != "POS"], set())
+    content = _span_of(noun.doc, complement.left_edge.i, complement.right_edge.i, set())
+    if source is None or content is None:
+        return None
+    return _Draft(source, _token_span(noun, noun), content, (), ())
+
+
+def _is_noun_complement(child: Token) -> bool:
+    if child.dep_ not in ("acl", "ccomp") or child.i < child.head.i:
+        return False
+    return any(g.dep_ in ("mark", "aux") and g.lower_ in ("to", "that") for g in child.children)
 
 
 # --- content -----------------------------------------------------------------------------------
@@ -225,13 +267,14 @@ def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
     "the company" / "the agency" / "the spokesman" (bare definite nominals) take the latest earlier
     *named* source or entity of the same kind. Unresolved sources keep their own text.
     """
-    referents = [_entity_referent(ent) for ent in doc.ents if ent.label_ in ("PERSON", "ORG")]
+    referents = [_entity_referent(ent) for ent in doc.ents if _is_speaker_entity(ent)]
     attributions = []
     for draft in sorted(drafts, key=lambda d: d.source.start):
         name, kind, animate = _resolved(draft.source, referents)
         referents.append(_Referent(
             draft.source.end_char, name, kind, animate,
-            named=any(t.pos_ == "PROPN" for t in draft.source), from_attribution=True,
+            named=any(t.pos_ == "PROPN" for t in draft.source), type_word=type_word(draft.source),
+            from_attribution=True,
         ))
         speaker = ChainLink(name, kind, draft.cue.text.lower())
         chain = build_chain(speaker, draft.cited, draft.heard_by)
@@ -247,10 +290,12 @@ def _resolved(source: Span, referents: list[_Referent]) -> tuple[str, SourceKind
         found = _latest(referents, source.start_char, lambda r: _fits_pronoun(r, pronoun))
         return (found.name, found.kind, found.animate) if found else (source.text, "unknown", False)
     if is_resolvable_nominal(source):
-        found = _latest(referents, source.start_char, lambda r: r.named and r.kind == own_kind)
+        noun = source[-1].lemma_.lower()
+        found = _latest(referents, source.start_char, lambda r: (
+            r.named and r.kind == own_kind and r.type_word in (None, noun)))
         if found:
             return found.name, found.kind, found.animate
-    return source.text, own_kind, is_animate(source)
+    return source_name(source), own_kind, is_animate(source)
 
 
 def _fits_pronoun(referent: _Referent, pronoun: str) -> bool:
@@ -266,9 +311,18 @@ def _latest(referents: list[_Referent], before: int, fits) -> _Referent | None:
     return max(earlier, key=lambda r: (r.end, r.from_attribution), default=None)
 
 
+def _is_speaker_entity(ent: Span) -> bool:
+    """People and organisations; NER also tags a company named before its site as a facility
+    ("the Keller Textiles plant"), which counts when its name words type it."""
+    if ent.label_ in ("PERSON", "ORG"):
+        return True
+    return ent.label_ == "FAC" and classify_source(ent) != "unknown"
+
+
 def _entity_referent(ent: Span) -> _Referent:
     animate = ent.label_ == "PERSON"
-    return _Referent(ent.end_char, ent.text, classify_source(ent), animate, True, False)
+    return _Referent(ent.end_char, ent.text, classify_source(ent), animate, True, type_word(ent),
+                     False)
 
 
 # --- spans -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..model import Attribution, ChainLink, SourceKind
-from .sources import attribution_lexicon, classify_source
+from .sources import attribution_lexicon, classify_source, source_name
 
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})  # "which quoted C", "who cited C"
 
@@ -31,7 +31,7 @@ class CitedParty:
     passive: bool
 
     def link(self) -> ChainLink:
-        return ChainLink(self.party.text, classify_source(self.party), self.cue)
+        return ChainLink(source_name(self.party), classify_source(self.party), self.cue)
 
 
 def find_cited_parties(region: set[int], sent: Span) -> list[CitedParty]:

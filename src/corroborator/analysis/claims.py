@@ -29,6 +29,8 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 # Words that negate the whole assertion even without a syntactic "neg" child.
 NEGATING_WORDS = frozenset({"no", "none", "nobody", "nothing", "never", "neither", "denied",
                             "denies", "deny", "rejected", "refuted"})
+# "could not be verified/confirmed" weakens a claim (a hedge); it does not deny it.
+VERIFICATION_LEMMAS = frozenset({"verify", "confirm", "corroborate", "establish", "know"})
 MIN_CLAIM_TOKENS = 5
 
 
@@ -49,15 +51,22 @@ def extract_claims(
         sentence = _trimmed_span(doc.text, sent.start_char, sent.end_char)
         inside = _InSentence(sentence)
         attribution = _attribution_for(sentence, attributions)
-        sent_quantities = tuple(q for q in quantities if inside(q.span))
+        # Counts inside the source phrase ("two unnamed engineers said") describe who speaks,
+        # not what is claimed, so they never take part in number conflicts.
+        source = attribution.source if attribution is not None else None
+        sent_quantities = tuple(
+            q for q in quantities
+            if inside(q.span) and not (source is not None and _overlaps(q.span, source))
+        )
         sent_dates = tuple(d for d in dates if inside(d.span))
         sent_entities = [e for e in entities if inside(e.span)]
         score = checkworthiness(sent, sent_quantities, sent_dates, sent_entities, attribution)
         if score < settings.min_checkworthiness:
             continue
+        claim_span = _claim_span(sentence, attribution)
         claims.append(Claim(
             id=f"{article.id}#c{len(claims) + 1}",
-            span=_claim_span(sentence, attribution),
+            span=claim_span,
             sentence=sentence,
             attribution=attribution,
             hedges=tuple(h for h in hedges if _overlaps(h.scope, sentence)),
@@ -65,7 +74,7 @@ def extract_claims(
             dates=sent_dates,
             places=tuple(e for e in sent_entities if e.label in PLACE_LABELS),
             actors=tuple(e for e in sent_entities if e.label in ACTOR_LABELS),
-            negated=is_negated(sent),
+            negated=is_negated(doc, claim_span, attribution),
             checkworthiness=round(score, 3),
         ))
     return claims
@@ -91,23 +100,38 @@ def checkworthiness(
     score += 0.25 if any(e.label in ACTOR_LABELS | PLACE_LABELS for e in entities) else 0.0
     score += 0.25 if attribution is not None else 0.0
     score += 0.15 if _has_event_verb(sent) else 0.0
+    score += 0.15 if _has_noun_subject(sent) else 0.0
     return min(score, 1.0)
 
 
-def is_negated(sent: Span) -> bool:
-    root = sent.root
+def is_negated(doc: Doc, claim: TextSpan, attribution: Attribution | None) -> bool:
+    """Whether the claim asserts the negative ("no one was injured", "X denied that ...")."""
+    if attribution is not None and attribution.cue.text.lower() in NEGATING_WORDS:
+        return True
+    span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    if root.lemma_ in VERIFICATION_LEMMAS:
+        return False
     if any(child.dep_ == "neg" for child in root.children):
         return True
     # "No one was injured", "Nobody died": a negative determiner or pronoun as subject.
-    for token in sent:
-        if token.lower_ in NEGATING_WORDS and token.dep_ in ("det", "nsubj", "nsubjpass", "ROOT"):
-            return True
-    return False
+    return any(
+        t.lower_ in NEGATING_WORDS and t.dep_ in ("det", "nsubj", "nsubjpass", "ROOT")
+        for t in span
+    )
 
 
 def _has_event_verb(sent: Span) -> bool:
     # A lexical verb other than a bare copula ("is", "was") signals an event or action.
     return any(t.pos_ == "VERB" and t.lemma_ not in ("be", "have") for t in sent)
+
+
+def _has_noun_subject(sent: Span) -> bool:
+    # "Police responded with tear gas": a concrete actor doing something is checkable even
+    # without a named entity; pronoun subjects ("it was", "they said") are not enough alone.
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") for t in sent)
 
 
 def _attribution_for(sentence: TextSpan, attributions: Sequence[Attribution]) -> Attribution | None:

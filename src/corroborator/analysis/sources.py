@@ -29,6 +29,8 @@ _TYPED_KINDS: tuple[SourceKind, ...] = ("outlet", "official", "party", "organisa
 # Entity labels that type a proper name when no word list does. A country or city that "said"
 # something speaks through its government.
 _LABEL_KINDS: dict[str, SourceKind] = {"PERSON": "person", "ORG": "organisation", "GPE": "official"}
+# Kinds whose proper-name words are consulted, in this order.
+_NAME_KINDS: tuple[SourceKind, ...] = ("outlet", "party", "official", "organisation")
 _BODY_KINDS = frozenset({"official", "party", "outlet", "organisation"})
 _MAX_DEPTH = 3  # representative -> body -> appositive is as deep as real phrases go
 
@@ -43,10 +45,15 @@ class AttributionLexicon:
     resolvable_nominals: frozenset[str]
     representatives: dict[str, SourceKind]
     body_prepositions: frozenset[str]
+    partitives: frozenset[str]
+    hearsay_heads: frozenset[str]
+    hearsay_prepositions: frozenset[str]
+    noun_cues: frozenset[str]
     animate_heads: frozenset[str]
     phrases: dict[str, tuple[str, ...]]  # kind -> whole-word phrases
     name_words: dict[str, tuple[str, ...]]  # kind -> words of proper names
     head_lemmas: dict[str, frozenset[str]]  # kind -> head lemmas
+    head_suffixes: dict[str, tuple[str, ...]]  # kind -> endings of compound head lemmas
 
 
 @lru_cache(maxsize=1)
@@ -69,10 +76,15 @@ def attribution_lexicon() -> AttributionLexicon:
         resolvable_nominals=frozenset(sources["resolvable_nominals"]),
         representatives=dict(sources["representatives"]),
         body_prepositions=frozenset(sources["body_prepositions"]),
+        partitives=frozenset(sources["partitives"]),
+        hearsay_heads=frozenset(sources["hearsay_heads"]),
+        hearsay_prepositions=frozenset(sources["hearsay_prepositions"]),
+        noun_cues=frozenset(cues["noun_cues"]),
         animate_heads=frozenset(raw["animate_heads"]),
         phrases=per_kind("phrases"),
         name_words=per_kind("name_words"),
         head_lemmas={k: frozenset(v) for k, v in per_kind("head_lemmas").items()},
+        head_suffixes=per_kind("head_suffixes"),
     )
 
 
@@ -129,6 +141,8 @@ def _kind_of_head(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
     lemma = head.lemma_.lower()
     if lemma in lex.representatives:
         return _kind_of_representative(head, lex, depth)
+    if lemma in lex.partitives and (whole := _partitive_whole(head)) is not None:
+        return _kind_of_head(whole, lex, depth + 1)
     if head.pos_ == "PROPN":
         return _kind_of_name(head, lex, depth)
     kind = _kind_of_lemma(lemma, lex)
@@ -141,12 +155,55 @@ def _kind_of_head(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
 
 
 def _kind_of_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind:
-    """A proper name: its own words first ("Radio Delta"), then titles/appositives, then NER."""
+    """A proper name: its own words first ("Radio Delta"), then titles/appositives, then NER.
+
+    Among the name's words, a multi-word entry wins ("Kessa Refugee Council" is an aid body),
+    then the name's head word ("Mirelle General Hospital" is a hospital), then any other word.
+    """
     name = " ".join(t.lower_ for t in _name_tokens(head))
-    for kind in ("outlet", "party", "official"):
-        if _has_phrase(name, lex.name_words.get(kind, ())):
-            return kind
+    kind = (
+        _kind_of_name_words(name, lex, multiword=True)
+        or _kind_of_name_words(head.lower_, lex, multiword=False)
+        or _kind_of_name_words(name, lex, multiword=False)
+    )
+    if kind:
+        return kind
     return _kind_of_roles(head, lex, depth) or _LABEL_KINDS.get(head.ent_type_, "unknown")
+
+
+def _kind_of_name_words(name: str, lex: AttributionLexicon, multiword: bool) -> SourceKind | None:
+    for kind in _NAME_KINDS:
+        words = [w for w in lex.name_words.get(kind, ()) if (" " in w) == multiword]
+        if _has_phrase(name, tuple(words)):
+            return kind
+    return None
+
+
+def _partitive_whole(head: Token) -> Token | None:
+    """"one of the dockworkers" -> "dockworkers"."""
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            return next((c for c in prep.children if c.dep_ == "pobj"), None)
+    return None
+
+
+def source_name(span: Span) -> str:
+    """The name a source goes by in a chain: its text, except that hearsay named after where it
+    circulates takes the compound form ("unverified reports on social media" ->
+    "unverified social media reports"), so every outlet's wording of it reads alike."""
+    lex = attribution_lexicon()
+    head = span.root
+    if head.lemma_.lower() not in lex.hearsay_heads or head.pos_ != "NOUN":
+        return span.text
+    preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in lex.hearsay_prepositions]
+    where = [c for p in preps[:1] for c in p.children if c.dep_ == "pobj"]
+    if not where or preps[0].i < head.i or preps[0].right_edge.i >= span.end:
+        return span.text
+    doc = span.doc
+    before = doc[span.start : head.i].text
+    place = doc[where[0].left_edge.i : where[0].right_edge.i + 1]
+    words = [before, place.text, head.text, doc[preps[0].right_edge.i + 1 : span.end].text]
+    return " ".join(w for w in words if w)
 
 
 def _kind_of_roles(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
@@ -196,7 +253,22 @@ def _kind_of_lemma(lemma: str, lex: AttributionLexicon) -> SourceKind | None:
     for kind in _TYPED_KINDS:
         if lemma in lex.head_lemmas.get(kind, ()):
             return kind
+    for kind in _TYPED_KINDS:
+        if any(lemma.endswith(end) for end in lex.head_suffixes.get(kind, ())):
+            return kind
     return None
+
+
+def type_word(span: Span) -> str | None:
+    """The common noun a name ends in when it says what the body is ("St Lucan's Hospital" ->
+    "hospital"), used so that "the company" does not refer back to a hospital."""
+    root = span.root if span.root.pos_ in ("NOUN", "PROPN") else span[-1]
+    # An entity can stop short of its noun: NER marks "St Lucan's" in "St Lucan's Hospital".
+    while root.dep_ in ("poss", "compound") and root.head.i >= span.end - 1 and root.head != root:
+        root = root.head
+    lemma = root.lemma_.lower()
+    lex = attribution_lexicon()
+    return lemma if any(lemma in words for words in lex.head_lemmas.values()) else None
 
 
 def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
