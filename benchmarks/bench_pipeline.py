@@ -60,17 +60,21 @@ def main(argv: list[str] | None = None) -> int:
     totals = []
     embedder = default_embedder()
     for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        ingested, t = _timed(lambda: ingest_paths([CORPUS], S))
-        stages["ingest"].append(t)
-        analyses, t = _timed(lambda: list(analyze_articles(ingested.articles, S)))
-        stages["analyze"].append(t)
-        stories, t = _timed(lambda: cluster_stories(analyses, embedder, S))
-        stages["stories"].append(t)
+        clock = time.perf_counter()
+        marks = [clock]
+        ingested = ingest_paths([CORPUS], S)
+        marks.append(time.perf_counter())
+        analyses = list(analyze_articles(ingested.articles, S))
+        marks.append(time.perf_counter())
+        stories = cluster_stories(analyses, embedder, S)
+        marks.append(time.perf_counter())
         by_id = {a.article.id: a for a in analyses}
-        _, t = _timed(lambda: [check_story(s, by_id, embedder, S) for s in stories])
-        stages["cross"].append(t)
-        totals.append(time.perf_counter() - t0)
+        for story in stories:
+            check_story(story, by_id, embedder, S)
+        marks.append(time.perf_counter())
+        for name, start, end in zip(stages, marks, marks[1:], strict=False):
+            stages[name].append(end - start)
+        totals.append(marks[-1] - marks[0])
     median_total = statistics.median(totals)
     print(f"warm full run, median of {args.repeat}: {median_total:.2f} s "
           f"= {n / median_total:.1f} articles/s")
@@ -82,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     analysed, t = _timed(lambda: list(analyze_articles(articles, S)))
     print(f"per-article analysis: {len(analysed)} articles (mean {words:.0f} words) in {t:.2f} s "
           f"= {len(analysed) / t:.1f} articles/s")
-    print(f"peak RSS: {_peak_rss_mib():.0f} MiB; cores: {os.cpu_count()}; python {sys.version.split()[0]}")
+    print(f"peak RSS: {_peak_rss_mib():.0f} MiB; cores: {os.cpu_count()}; "
+          f"python {sys.version.split()[0]}")
     return 0
 
 

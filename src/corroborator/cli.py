@@ -92,5 +92,23 @@ def analyze(
     sys.exit(EXIT_OK)
 
 
+@main.group("eval")
+def eval_group() -> None:
+    """Measure corroborator on public evaluation data (read from ../shared/data by default)."""
+
+
+def _register_evaluations() -> None:
+    # The evaluation commands live beside their metrics in corroborator.evaluation.
+    from .evaluation.attribution import command as attribution_command
+    from .evaluation.checkworthy import checkworthy_command
+    from .evaluation.stories import command as stories_command
+
+    for command in (stories_command, attribution_command, checkworthy_command):
+        eval_group.add_command(command)
+
+
+_register_evaluations()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

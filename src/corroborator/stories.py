@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -42,7 +42,7 @@ ENTITY_TYPES: dict[str, frozenset[str]] = {
     "org": frozenset({"ORG", "EVENT", "NORP"}),
 }
 STORY_ENTITY_LABELS = frozenset().union(*ENTITY_TYPES.values())
-_FAR_FUTURE = datetime.max.replace(tzinfo=timezone.utc)
+_FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _TERM = re.compile(r"[^\W_]{2,}")
 
@@ -65,9 +65,11 @@ class _OpenStory:
     entities: dict[str, set[str]] = field(default_factory=dict)
     newest: datetime | None = None
     years: set[int] = field(default_factory=set)
+    vectors: list[np.ndarray] = field(default_factory=list)
 
     def add(self, article_id: str, features: _Features) -> None:
         self.article_ids.append(article_id)
+        self.vectors.append(features.vector)
         self.vector_sum = self.vector_sum + features.vector
         self.terms.update(features.terms)
         self.years |= features.years
@@ -141,7 +143,7 @@ def _features(analysis: Analysis, vector: np.ndarray, settings: Settings) -> _Fe
                 entities[kind].add(name)
     published = article.published
     if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+        published = published.replace(tzinfo=UTC)
     years = {int(y) for y in _YEAR.findall(text)}
     years |= {d.value.year for d in analysis.dates
               if not d.relative and d.span.start < settings.story_terms_chars}
@@ -224,14 +226,15 @@ def _normalise_entity(text: str) -> str:
 def _arrival_key(analysis: Analysis) -> tuple[datetime, str]:
     published = analysis.article.published
     if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=timezone.utc)
+        published = published.replace(tzinfo=UTC)
     return (published or _FAR_FUTURE, analysis.article.id)
 
 
 def _finish(story: _OpenStory, by_id: dict[str, Analysis]) -> Story:
-    """The title of the article closest to the story's centroid: representative, not just the
-    first to arrive."""
-    first = by_id[story.article_ids[0]].article
-    title = first.title or first.text[:80]
+    """Titled by the article closest to the story's centroid: representative, not merely the
+    first to arrive (ties go to the earliest)."""
+    closeness = [float(np.dot(v, story.vector_sum)) for v in story.vectors]
+    central = by_id[story.article_ids[int(np.argmax(closeness))]].article
+    title = central.title or central.text[:80]
     digest = hashlib.sha1("\n".join(sorted(story.article_ids)).encode()).hexdigest()[:10]
     return Story(id=f"story-{digest}", title=title, article_ids=tuple(story.article_ids))

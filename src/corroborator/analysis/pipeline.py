@@ -21,7 +21,7 @@ from .nlp import load_nlp
 from .quantities import extract_quantities
 
 # Bump when any extractor's output changes: the store caches analyses by (content hash, version).
-ANALYZER_VERSION = "analyze/1"
+ANALYZER_VERSION = "analyze/2"
 
 
 def analyze_articles(

@@ -15,7 +15,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -35,7 +35,7 @@ from .ecbplus import (
 )
 
 Labels = Mapping[Hashable, Hashable]  # item -> cluster label
-_STREAM_START = datetime(2020, 1, 1, tzinfo=timezone.utc)
+_STREAM_START = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 # --- metrics ---------------------------------------------------------------------------------
