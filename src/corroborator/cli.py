@@ -82,9 +82,10 @@ def analyze(
         from .report.terminal import print_summary
 
         print_summary(report, Console())
-    for problem in report.problems:
-        verb = "skipped" if problem.skipped else "note"
-        click.echo(f"{verb}: {problem.source}: {problem.reason}", err=True)
+    if quiet:  # the summary lists problems itself; without it they still reach stderr
+        for problem in report.problems:
+            verb = "skipped" if problem.skipped else "note"
+            click.echo(f"{verb}: {problem.source}: {problem.reason}", err=True)
     for kind, path in written.items():
         console.print(f"wrote {kind}: {path}")
     if db is not None:
