@@ -30,17 +30,15 @@ def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conf
 
 
 def _number_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
-    for qa in a.claim.quantities:
-        for qb in b.claim.quantities:
-            if not _same_unit(qa.unit, qb.unit):
-                continue
-            if _values_agree(qa, qb, settings):
-                return None  # like with like agrees: the mentions are consistent on this count
-    for qa in a.claim.quantities:
-        for qb in b.claim.quantities:
-            if _same_unit(qa.unit, qb.unit) and not _values_agree(qa, qb, settings):
-                return Conflict("number", i, j, _number_detail(qa, qb, a, b))
-    return None
+    comparable = [
+        (qa, qb) for qa in a.claim.quantities for qb in b.claim.quantities
+        if _same_unit(qa.unit, qb.unit)
+    ]
+    # One agreeing like-with-like pair means the mentions are consistent on this count.
+    if not comparable or any(_values_agree(qa, qb, settings) for qa, qb in comparable):
+        return None
+    qa, qb = comparable[0]
+    return Conflict("number", i, j, _number_detail(qa, qb, a, b))
 
 
 def _same_unit(a: str, b: str) -> bool:

@@ -6,7 +6,6 @@ This is the one place that wires the stages together; the CLI, the API and the P
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,7 +22,6 @@ from .settings import DEFAULT_SETTINGS, Settings
 from .store.sqlite import SqliteStore
 from .stories import cluster_stories
 
-log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
 
 

@@ -49,7 +49,9 @@ def extract_claims(
         if not sent.text.strip():
             continue
         sentence = _trimmed_span(doc.text, sent.start_char, sent.end_char)
-        inside = _InSentence(sentence)
+        def inside(span: TextSpan, sentence: TextSpan = sentence) -> bool:
+            return sentence.start <= span.start and span.end <= sentence.end
+
         attribution = _attribution_for(sentence, attributions)
         # Counts inside the source phrase ("two unnamed engineers said") describe who speaks,
         # not what is claimed, so they never take part in number conflicts.
@@ -166,10 +168,3 @@ def _trimmed_span(text: str, start: int, end: int) -> TextSpan:
 def _overlaps(a: TextSpan, b: TextSpan) -> bool:
     return a.start < b.end and b.start < a.end
 
-
-class _InSentence:
-    def __init__(self, sentence: TextSpan) -> None:
-        self.sentence = sentence
-
-    def __call__(self, span: TextSpan) -> bool:
-        return self.sentence.start <= span.start and span.end <= self.sentence.end
