@@ -135,3 +135,37 @@ def test_response_over_size_limit_is_a_problem() -> None:
                               allow_private_urls=True)
     assert result.articles == ()
     assert result.problems[0].reason == "response larger than max_file_bytes (100 bytes)"
+
+
+def test_dns_rebinding_is_refused_at_connect_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name that answers a public address to the check and loopback to the connection.
+
+    DNS cannot be made to rebind offline, so the resolver is the one thing replaced here; the
+    server is real and must never see the request.
+    """
+    import socket
+
+    import corroborator.ingest.url as url_module
+
+    real_getaddrinfo = socket.getaddrinfo
+    answers = iter(["93.184.216.34", "127.0.0.1"])
+
+    def rebinding_getaddrinfo(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(url_module.socket, "getaddrinfo", rebinding_getaddrinfo)
+    # A real listener, so that a guard that let the request through would not fail for a
+    # different reason (connection refused) and hide the defect.
+    server = HTTPServer(("127.0.0.1", 0), PageHandler)
+    port = server.server_address[1]
+    try:
+        result = ingest_paths([f"http://rebind.example:{port}/news/dam-holds"])
+    finally:
+        server.server_close()
+    assert result.articles == ()
+    assert result.problems[0].reason == (
+        "refused: resolves to private/loopback address 127.0.0.1"
+    )

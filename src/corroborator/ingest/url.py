@@ -2,7 +2,10 @@
 
 Every hop (the URL and each redirect target) is checked before connecting: only http/https, and
 the host must not resolve to a loopback, private, link-local, multicast, reserved or unspecified
-address unless the caller allows private URLs. Refusals and network errors become problems.
+address unless the caller allows private URLs. The address check is repeated at connect time on
+the very address the socket connects to (see ``_CheckedBackend``), so a name that resolves to a
+public address for the check and to 127.0.0.1 a moment later (DNS rebinding) is still refused.
+Refusals and network errors become problems.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from corroborator.ingest.draft import Item, describe_error, id_from_url
@@ -80,11 +84,52 @@ def refusal_reason(url: str, allow_private_urls: bool = False) -> str | None:
                                    proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
         return f"cannot resolve host {host}: {exc}"
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+    for address in _addresses(infos):
         if not is_public_address(address):
             return f"refused: resolves to private/loopback address {address}"
     return None
+
+
+def _addresses(infos: list) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    # Scoped IPv6 addresses carry "%eth0"; the scope does not change what the address is.
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+class _CheckedBackend(httpcore.SyncBackend):
+    """Resolves the host itself, checks every address, and connects to a checked one.
+
+    Letting the HTTP library resolve the name again after ``refusal_reason`` would leave a window
+    in which the answer can change; here the checked address is the connected address. TLS still
+    verifies the certificate against the host name (httpcore passes it as SNI separately).
+    """
+
+    def __init__(self, allow_private_urls: bool) -> None:
+        self.allow_private_urls = allow_private_urls
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        try:
+            infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
+        except (socket.gaierror, UnicodeError) as exc:
+            raise FetchFailed(f"cannot resolve host {host}: {exc}") from exc
+        addresses = _addresses(infos)
+        if not self.allow_private_urls:
+            for address in addresses:
+                if not is_public_address(address):
+                    raise FetchFailed(f"refused: resolves to private/loopback address {address}")
+        return super().connect_tcp(
+            str(addresses[0]), port, timeout, local_address, socket_options
+        )
+
+
+def _guarded_transport(allow_private_urls: bool) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport(trust_env=False)
+    # httpx builds its httpcore pool without a way to choose the network backend; this pool has
+    # the same settings (TLS context, HTTP/1.1) plus the checking backend.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        network_backend=_CheckedBackend(allow_private_urls),
+    )
+    return transport
 
 
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -107,6 +152,7 @@ def fetch(url: str, settings: Settings, allow_private_urls: bool = False) -> Fet
         follow_redirects=False,
         trust_env=False,
         headers={"User-Agent": USER_AGENT},
+        transport=_guarded_transport(allow_private_urls),
     ) as client:
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
