@@ -75,11 +75,13 @@ def _f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sweep", default="", help="comma-separated claim similarity thresholds")
-    args = parser.parse_args(argv)
+HEADER = (f"{'threshold':>9} {'align P':>8} {'align R':>8} {'F1':>6} {'found':>6} "
+          f"{'status':>7} {'origins':>8} {'confl P':>8} {'confl R':>8}")
 
+
+def golden_scores(thresholds: list[float] | None = None) -> list[tuple[float, dict[str, float]]]:
+    """Analyse the example corpus once and score the cross-source stage at each claim-similarity
+    threshold (default: the configured one). Also used by bench_crosscheck.py."""
     import corroborator
     from corroborator.crosscheck import check_story
     from corroborator.embed import default_embedder
@@ -88,23 +90,33 @@ def main(argv: list[str] | None = None) -> int:
 
     truth = load_ground_truth()
     report = corroborator.analyze([CORPUS])
-    thresholds = [float(x) for x in args.sweep.split(",") if x] or [
-        DEFAULT_SETTINGS.claim_similarity_threshold
-    ]
     by_id = {a.article.id: a for a in report.analyses}
-    print(f"{'threshold':>9} {'align P':>8} {'align R':>8} {'F1':>6} {'found':>6} "
-          f"{'status':>7} {'origins':>8} {'confl P':>8} {'confl R':>8}")
-    for threshold in thresholds:
+    results = []
+    for threshold in thresholds or [DEFAULT_SETTINGS.claim_similarity_threshold]:
         settings = replace(DEFAULT_SETTINGS, claim_similarity_threshold=threshold)
         stories = tuple(
             check_story(s.story, by_id, default_embedder(), settings) for s in report.stories
         )
         contract = corroborator.to_contract(Report(report.analyses, stories, report.problems))
-        s = score(contract, truth)
-        print(f"{threshold:>9.2f} {s['align_p']:>8.3f} {s['align_r']:>8.3f} "
-              f"{_f1(s['align_p'], s['align_r']):>6.3f} {s['mentions_found']:>6.3f} "
-              f"{s['status_acc']:>7.3f} {s['origins_acc']:>8.3f} {s['conflict_p']:>8.3f} "
-              f"{s['conflict_r']:>8.3f}")
+        results.append((threshold, score(contract, truth)))
+    return results
+
+
+def format_row(threshold: float, s: dict[str, float]) -> str:
+    return (f"{threshold:>9.2f} {s['align_p']:>8.3f} {s['align_r']:>8.3f} "
+            f"{_f1(s['align_p'], s['align_r']):>6.3f} {s['mentions_found']:>6.3f} "
+            f"{s['status_acc']:>7.3f} {s['origins_acc']:>8.3f} {s['conflict_p']:>8.3f} "
+            f"{s['conflict_r']:>8.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sweep", default="", help="comma-separated claim similarity thresholds")
+    args = parser.parse_args(argv)
+    thresholds = [float(x) for x in args.sweep.split(",") if x] or None
+    print(HEADER)
+    for threshold, s in golden_scores(thresholds):
+        print(format_row(threshold, s))
     return 0
 
 

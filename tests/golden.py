@@ -58,3 +58,35 @@ def names_match(gold: str, predicted: str) -> bool:
 
     g, p = norm(gold), norm(predicted)
     return g in p or p in g
+
+
+def pending_reason(item: dict, check: str | None = None) -> str | None:
+    """Why a ground-truth item is expected to fail today, or None.
+
+    ``pending`` is a string (every check of the item) or a mapping check -> reason (only those
+    checks), e.g. ``{alignment: ..., conflicts: ...}`` on a claim.
+    """
+    pending = item.get("pending")
+    if pending is None or isinstance(pending, str):
+        return pending
+    return pending.get(check) if check else None
+
+
+def field(obj, name: str):
+    """A field of a pipeline object (or dict); None when the pipeline does not have it (yet).
+
+    New report features (Conflict.between, ClaimGroup.timeline, ...) are read through this so
+    a missing feature fails its test cleanly instead of erroring the whole module.
+    """
+    if obj is None:
+        return None
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def article_of(value) -> str | None:
+    """An article id given as a string, or as an object/dict with ``article_id``/``id``."""
+    if value is None or isinstance(value, str):
+        return value
+    return field(value, "article_id") or field(value, "article") or field(value, "id")

@@ -1,8 +1,10 @@
 """Attribution extraction: source, cue, content, source kind and chain on invented news text.
 
-Each case names the attribution by its cue; ``content`` is exact unless it ends with "...", in
-which case the extracted content must start with the part before "..." (used where the right
-edge is debatable). A chain is written as (name, kind, cue) triples, first cited party first.
+Each case names the attribution by its cue; ``content`` is the bare claim wording
+(``claim_content``: no quotes, no leading "that") and exact unless it ends with "...", in which
+case the extracted content must start with the part before "..." (used where the right edge is
+debatable). The content span itself follows PolNeAR's convention (see the convention tests).
+A chain is written as (name, kind, cue) triples, first cited party first.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corroborator.analysis.attribution import extract_attributions
+from corroborator.analysis.attribution_spans import claim_content
 from corroborator.analysis.nlp import load_nlp
 from corroborator.analysis.sources import classify_source
 
@@ -87,7 +90,7 @@ CASES = [
     ('Rivex said: "The dam is safe."',
      "said", "Rivex", None, "The dam is safe", None),
     ("Rivex, the dam operator, said the spillway was intact.",
-     "said", "Rivex, the dam operator", "organisation", "the spillway was intact",
+     "said", "Rivex, the dam operator,", "organisation", "the spillway was intact",
      [("Rivex, the dam operator", "organisation", "said")]),
     ("The ceasefire is over, said Colonel Marta Ruiz, a spokesperson for the National "
      "Liberation Army.",
@@ -151,7 +154,7 @@ def test_single_sentence_forms(nlp, text, cue, source, kind, content, chain):
     assert len(attributions) == 1
     found = _find(attributions, cue)
     assert found.source.text == source
-    _assert_content(found.content.text, content)
+    _assert_content(claim_content(found).text, content)
     if kind is not None:
         assert found.source_kind == kind
     if chain is not None:
@@ -162,6 +165,7 @@ def test_nested_report_carries_the_outlet_before_the_speaker(nlp):
     doc = nlp("The army said it had repelled the attack, the Valley Times reported.")
     inner, outer = extract_attributions(doc)  # inner first: it carries the whole chain
     assert (inner.source.text, inner.content.text) == ("The army", "it had repelled the attack")
+    assert inner.cue_type == outer.cue_type == "speech"
     assert [(c.name, c.cue) for c in inner.chain] == [
         ("the Valley Times", "reported"), ("The army", "said"),
     ]
@@ -204,7 +208,8 @@ def test_unresolvable_pronoun_stays_unknown(nlp):
 def test_quote_across_sentences_starts_at_the_opening_quote(nlp):
     text = 'The engineer was calm. "The dam is safe. We are monitoring it," she said.'
     (found,) = extract_attributions(nlp(text))
-    assert found.content.text == "The dam is safe. We are monitoring it"
+    assert found.content.text == '"The dam is safe. We are monitoring it,"'
+    assert claim_content(found).text == "The dam is safe. We are monitoring it"
     assert found.chain[0].name == "she"  # no earlier named person: unresolved
 
 
@@ -322,3 +327,82 @@ def test_company_nominal_skips_a_hospital(nlp):
               " General Hospital said.\n\nThe company said the plant was inspected in May.")
     company = next(a for a in extract_attributions(doc) if a.source.text == "The company")
     assert company.chain[0].name == "Brenna Textiles"
+
+
+# PolNeAR's span convention: "that" and quotation marks belong to the content; a quote the
+# attribution interrupts is one content in pieces.
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "parts"),
+    [
+        ("The army denied that it had shelled the market.", "denied",
+         "that it had shelled the market", ()),
+        ('"We have lost everything," a resident said.', "said", '"We have lost everything,"', ()),
+        ('The mayor said: "The roads are closed. Stay home."', "said",
+         '"The roads are closed. Stay home."', ()),
+        ('"We are ready," she said. "And we will win."', "said",
+         '"We are ready," she said. "And we will win."',
+         ('"We are ready,"', '"And we will win."')),
+        ('"The dam held," the engineer said on Monday, "but the road did not."', "said",
+         '"The dam held," the engineer said on Monday, "but the road did not."',
+         ('"The dam held,"', '"but the road did not."')),
+    ],
+)
+def test_content_follows_the_polnear_convention(nlp, text, cue, content, parts):
+    found = _find(extract_attributions(nlp(text)), cue)
+    assert found.content.text == content
+    assert tuple(p.text for p in found.content_parts) == parts
+    for piece in found.content_parts:
+        assert text[piece.start : piece.end] == piece.text
+
+
+def test_a_verb_in_the_gap_ends_the_quote(nlp):
+    text = '"It works," Ana Diaz said, adding that "the tests were clean."'
+    found = _find(extract_attributions(nlp(text)), "said")
+    assert found.content.text == '"It works,"' and found.content_parts == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source", "cue_type", "content"),
+    [
+        ("Some senators think the plan will fail.", "think", "Some senators", "belief",
+         "the plan will fail"),
+        ("The union wants to extend the strike.", "wants", "The union", "intention",
+         "to extend the strike"),
+        ("A new poll shows the governor trailing by six points.", "shows", "A new poll",
+         "evidence", "the governor trailing by six points"),
+        ("The senator called for an independent inquiry.", "called for", "The senator",
+         "stance", "an independent inquiry"),
+        ("The mayor criticized the plan, saying it would cost too much.", "saying", "The mayor",
+         "speech", "it would cost too much"),
+        ("Jane Doe: \"We will not give up.\"", ":", "Jane Doe", "speech",
+         '"We will not give up."'),
+    ],
+)
+def test_other_cue_forms_and_types(nlp, text, cue, source, cue_type, content):
+    found = _find(extract_attributions(nlp(text)), cue)
+    assert (found.source.text, found.cue_type, found.content.text) == (source, cue_type, content)
+
+
+def test_words_inside_a_quotation_are_not_attributions_of_their_own(nlp):
+    found = extract_attributions(nlp('"I think we will win and I want a recount," he said.'))
+    assert [a.cue.text for a in found] == ["said"]
+
+
+def test_non_speech_attribution_does_not_pass_a_claim_on(nlp):
+    doc = nlp("Some analysts believe the agency reported that 40 people died.")
+    reported = _find(extract_attributions(doc), "reported")
+    assert [link.name for link in reported.chain] == ["the agency"]
+
+
+def test_claims_ignore_non_speech_attributions():
+    from corroborator.analysis.pipeline import analyze_article
+    from corroborator.model import Article
+
+    text = ("Local officials fear that 300 homes were destroyed in the flood on 4 May.\n\n"
+            "The governor said 120 homes were destroyed in the flood on 4 May.")
+    analysis = analyze_article(Article(id="a", outlet="o", text=text))
+    by_sentence = {c.sentence.text.split()[0]: c for c in analysis.claims}
+    assert by_sentence["Local"].attribution is None
+    governor = by_sentence["The"].attribution
+    assert governor is not None and governor.content.text == "120 homes were destroyed in the " \
+        "flood on 4 May"

@@ -36,7 +36,7 @@ def test_exact_loose_and_overlap_scores():
     scores = Scores()
     _score_article(TEXT, gold, predicted, scores)
     assert scores.roles["source"].exact_prf() == (1.0, 1.0, 1.0)
-    assert scores.roles["content"].exact == 0  # PolNeAR keeps "that"; the product drops it
+    assert scores.roles["content"].exact == 0  # PolNeAR keeps "that"; this prediction drops it
     assert scores.roles["content"].loose == 1
     precision, recall, _ = scores.roles["content"].overlap_prf()
     assert precision == 1.0 and recall == pytest.approx(6 / 7)
@@ -64,6 +64,8 @@ def test_product_and_baseline_find_the_invented_attribution(nlp):
         scores = evaluate([gold], nlp, extractor)
         assert scores.roles["cue"].exact == 1
         assert scores.roles["source"].exact == 1
+    # The product follows PolNeAR's content convention (the leading "that" included).
+    assert evaluate([gold], nlp, predicted_spans).roles["content"].exact == 1
 
 
 def test_naive_bayes_and_prf():

@@ -306,3 +306,64 @@ def test_empty_and_claimless_reports_render(tmp_path):
     console = Console(record=True, width=100, color_system=None)
     print_summary(lonely, console)
     assert "Quiet story" in console.export_text()
+
+
+# --- issue 6: claim timelines and outlet profiles ---------------------------------------------
+
+def test_contract_has_claim_timelines_and_outlet_profiles(contract):
+    validate_contract(contract)
+    evac = contract["stories"][0]["claims"][0]
+    assert [(e["kind"], e["article_id"]) for e in evac["timeline"]] == [
+        ("first", "a1"), ("followed", "a2"), ("contradicted", "a2"),
+        ("followed", "a3"), ("confirmed", "a3"),
+    ]
+    assert evac["timeline"][0]["published"] == "2024-05-05T09:30:00+02:00"
+    assert evac["timeline"][-1]["published"] is None
+    assert evac["conflicts"][0]["between"] and evac["conflicts"][0]["outdated"] is False
+    outlets = {o["outlet"]: o for o in contract["outlets"]}
+    assert outlets["Coast Herald"]["hedged"] == {
+        "count": 1, "total": 3, "rate": 0.3333,
+        "explanation": outlets["Coast Herald"]["hedged"]["explanation"],
+    }
+    assert outlets["Radio Delta"]["contradicted"]["count"] == 0
+
+
+def test_schema_rejects_a_bad_timeline_kind_and_share(contract):
+    broken = copy.deepcopy(contract)
+    broken["stories"][0]["claims"][0]["timeline"][0]["kind"] = "rumoured"
+    with pytest.raises(ContractError, match="timeline"):
+        validate_contract(broken)
+    broken = copy.deepcopy(contract)
+    broken["outlets"][0]["hedged"]["rate"] = 1.5
+    with pytest.raises(ContractError, match="outlets"):
+        validate_contract(broken)
+
+
+def test_markdown_and_html_show_timelines_and_outlets(report):
+    md = render_markdown(report)
+    assert "Timeline:" in md and "**contradicted** · Valley Times" in md
+    assert "## Outlets" in md
+    assert "| Coast Herald | 2 | 3 | 1/3 (33%) | 1/3 (33%) | 1/3 (33%) | 1/3 (33%) |" in md
+    html = render_html(report)
+    assert 'class="timeline"' in html and "event-confirmed" in html
+    assert 'id="outlets"' in html and "1/3 (33%)" in html
+
+
+def test_outlet_names_are_escaped_in_profiles():
+    base = hostile_report()
+    first = base.analyses[0]
+    article = dataclasses.replace(first.article, outlet=f"Herald {SCRIPT}")
+    report = dataclasses.replace(base, analyses=(dataclasses.replace(first, article=article),
+                                                 *base.analyses[1:]))
+    html = render_html(report)
+    assert SCRIPT not in html and f"Herald {ESCAPED_SCRIPT}" in html
+    md = render_markdown(report)
+    assert "<script>" not in md
+
+
+def test_terminal_summary_has_one_line_per_outlet(report):
+    console = Console(record=True, width=160, color_system=None)
+    print_summary(report, console)
+    text = console.export_text()
+    assert ("Radio Delta: 1 articles, 2 claims · corroborated 1/2 (50%) · contradicted 0/2 (0%)"
+            in text)

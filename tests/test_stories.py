@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import pytest
 
 from corroborator.analysis.pipeline import analyze_articles
 from corroborator.embed import default_embedder
 from corroborator.ingest import ingest_paths
 from corroborator.settings import DEFAULT_SETTINGS
-from corroborator.stories import cluster_stories
+from corroborator.stories import BruteForceIndex, OnlineStories, cluster_stories, story_text
 from golden import CORPUS, load_ground_truth
 
 TRUTH = load_ground_truth()
@@ -70,17 +71,108 @@ def test_late_unrelated_article_opens_a_new_story(analyses, article_id):
     assert {article_id} in groups
 
 
-def test_later_articles_never_move_earlier_ones(analyses):
-    """Online: the stories of a prefix of the stream are the full stories cut to that prefix."""
+def test_later_articles_only_merge_earlier_stories(analyses):
+    """Online: later arrivals never pull an article out of its story; at most they merge whole
+    stories, so every story of a prefix of the stream lies inside one final story."""
     far = datetime.max.replace(tzinfo=UTC)
     ordered = sorted(analyses.values(),
                      key=lambda a: (_aware(a.article.published) or far, a.article.id))
-    prefix = ordered[: len(ordered) // 2]
-    kept = {a.article.id for a in prefix}
     full, _ = _cluster(ordered)
-    partial, _ = _cluster(prefix)
-    cut = [g & kept for g in full if g & kept]
-    assert sorted(map(sorted, partial)) == sorted(map(sorted, cut))
+    for cut in (len(ordered) // 3, len(ordered) // 2):
+        partial, _ = _cluster(ordered[:cut])
+        for group in partial:
+            assert any(group <= final for final in full), group
+
+
+def test_history_records_one_placement_per_article(analyses):
+    _, stories = _cluster(analyses.values())
+    for story in stories:
+        placed = [e.article_id for e in story.history if e.kind in ("new", "join")]
+        assert sorted(placed) == sorted(story.article_ids)
+        assert story.history[0].kind == "new"
+        assert all(e.story_id == story.id and 0.0 <= e.confidence <= 1.0 and e.reason
+                   for e in story.history)
+        assert story.confidence == min(
+            [e.confidence for e in story.history if e.kind != "new"], default=1.0)
+
+
+def test_late_join_is_recorded_with_a_confident_join_event(analyses):
+    _, stories = _cluster(_arriving_last(analyses, "dam-coast-herald",
+                                         _gold_story("dam-coast-herald")))
+    dam = next(s for s in stories if "dam-coast-herald" in s.article_ids)
+    last = [e for e in dam.history if e.article_id == "dam-coast-herald"]
+    assert [e.kind for e in last] == ["join"] and last[0].confidence > 0.5
+    assert "joined" in last[0].reason
+
+
+def test_unrelated_article_is_recorded_as_new(analyses):
+    article_id = TRUTH["unrelated"][0]
+    _, stories = _cluster(_arriving_last(analyses, article_id))
+    alone = next(s for s in stories if article_id in s.article_ids)
+    assert [e.kind for e in alone.history] == ["new"] and alone.confidence == 1.0
+
+
+def test_bridging_article_merges_two_stories_of_one_event(analyses):
+    """Two reports of the dam evacuation three weeks apart open separate stories (the time gap
+    rules a join out); a late-arriving report dated in between fits both, and they merge."""
+    first, second, bridge = "dam-coast-herald", "dam-valley-times", "dam-radio-delta"
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+    dated = {first: start, second: start + timedelta(days=21), bridge: start + timedelta(days=10)}
+    stream = [replace(analyses[i], article=replace(analyses[i].article, published=when))
+              for i, when in dated.items()]
+    online = OnlineStories(DEFAULT_SETTINGS)
+    vectors = default_embedder().encode([story_text(a, DEFAULT_SETTINGS) for a in stream])
+    placed = [online.add(a, v) for a, v in zip(stream, vectors, strict=True)]
+    assert [[e.kind for e in events] for events in placed] == [["new"], ["new"],
+                                                                ["join", "merge"]]
+    stories = online.stories()
+    assert [set(s.article_ids) for s in stories] == [set(dated)]
+    kinds = [e.kind for e in stories[0].history]
+    assert kinds == ["new", "new", "join", "merge"]
+    merge = stories[0].history[-1]
+    assert merge.article_id == bridge and merge.other_story_id.startswith("story-")
+    assert merge.other_story_id != stories[0].id
+
+
+def test_clustering_is_deterministic(analyses):
+    _, first = _cluster(analyses.values())
+    _, again = _cluster(reversed(list(analyses.values())))
+    assert first == again
+
+
+def test_a_given_candidate_index_is_used(analyses):
+    index = _CountingIndex()
+    stories = cluster_stories(list(analyses.values()), default_embedder(), DEFAULT_SETTINGS,
+                              index=index)
+    assert index.queries == len(analyses)
+    assert len(index) == len(stories)  # one centroid per open story, merged ones removed
+
+
+class _CountingIndex(BruteForceIndex):
+    def __init__(self) -> None:
+        super().__init__()
+        self.queries = 0
+
+    def nearest(self, vector, k):
+        self.queries += 1
+        return super().nearest(vector, k)
+
+
+def test_brute_force_index_ranks_by_cosine_then_key():
+    index = BruteForceIndex()
+    index.upsert(2, np.array([1.0, 0.0], dtype=np.float32))
+    index.upsert(0, np.array([0.0, 3.0], dtype=np.float32))  # normalised on the way in
+    index.upsert(1, np.array([1.0, 0.0], dtype=np.float32))
+    ranked = index.nearest(np.array([1.0, 0.0], dtype=np.float32), 2)
+    assert [key for key, _ in ranked] == [1, 2]
+    assert ranked[0][1] == pytest.approx(1.0)
+    index.upsert(2, np.array([0.0, 1.0], dtype=np.float32))  # replace
+    index.remove(1)
+    index.remove(7)  # absent: no error
+    assert len(index) == 2
+    assert index.nearest(np.array([0.0, 1.0], dtype=np.float32), 5) == [
+        (0, pytest.approx(1.0)), (2, pytest.approx(1.0))]
+    assert BruteForceIndex().nearest(np.array([1.0, 0.0]), 3) == []
 
 
 def test_story_title_is_one_of_its_articles_titles(analyses):

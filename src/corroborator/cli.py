@@ -93,6 +93,27 @@ def analyze(
     sys.exit(EXIT_OK)
 
 
+@main.command()
+@click.option("--db", "db_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="SQLite store written by `corroborator analyze` (read-only here).")
+def outlets(db_path: Path) -> None:
+    """Profile each outlet from the latest run in the store: share of its claims corroborated
+    by independent origins, contradicted, anonymously sourced and hedged. No external ratings.
+
+    Example: corroborator outlets --db out/corroborator.db
+    """
+    from rich.text import Text
+
+    from .profile import outlet_profiles_from_store
+    from .report.views import profile_explanation, profile_line
+
+    console = Console()
+    for profile in outlet_profiles_from_store(db_path):
+        console.print(Text(profile_line(profile), style="bold"))
+        console.print(Text("  " + profile_explanation(profile)))
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Measure corroborator on public evaluation data (read from ../shared/data by default)."""
@@ -101,10 +122,11 @@ def eval_group() -> None:
 def _register_evaluations() -> None:
     # The evaluation commands live beside their metrics in corroborator.evaluation.
     from .evaluation.attribution import command as attribution_command
+    from .evaluation.chains import command as chains_command
     from .evaluation.checkworthy import checkworthy_command
     from .evaluation.stories import command as stories_command
 
-    for command in (stories_command, attribution_command, checkworthy_command):
+    for command in (stories_command, attribution_command, checkworthy_command, chains_command):
         eval_group.add_command(command)
 
 

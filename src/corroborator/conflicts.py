@@ -1,48 +1,163 @@
 """Structured conflict detection between mentions of one claim.
 
-No packaged NLI model exists, so conflicts come from comparing what the mentions assert: numbers
-of the same unit (respecting qualifiers, ranges and rounding), dates (a one-day gap that time
-zones can explain is minor), and polarity ("no one was injured" vs "three people were injured").
-Each conflict carries a sentence a reader can check.
+No packaged NLI model exists, so conflicts come from comparing what the mentions assert:
+numbers of the same unit (respecting qualifiers, ranges and rounding), dates (a one-day gap that
+time zones can explain is minor), places (different places that are not part of one another),
+actors (the same act done by a different agent) and polarity ("no one was injured" vs "two
+guards were injured", "X denied that ..."). Each conflict carries a sentence a reader can check
+and says who disagrees (``Conflict.between``).
+
+A figure that grows over publication time from the same origin (or the same kind of origin, or
+with "rose to", "new toll") is an evolving figure, not a conflict: its values are returned as
+``Evolution`` items (``ClaimGroup.evolving``), and an outlet printing the older figure after the
+newer one existed is only a minor, "outdated figure" conflict between outlets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from .align import unit_family
-from .model import Conflict, Mention, Quantity
+from .analysis.lexicon import load_lexicon
+from .model import Analysis, Conflict, Evolution, Mention, Quantity, TextSpan
+from .provenance import normalise_name, same_entity
 from .settings import Settings
 
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Origin kinds that speak for a side in a confrontation; a party against a party or an official
+# is a conflict between the sides, not an error of an outlet.
+SIDE_KINDS = frozenset({"party", "official"})
 
-def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conflict]:
-    conflicts: list[Conflict] = []
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the mentions of one claim say to each other: disagreements and figure changes."""
+    conflicts: list[Conflict] = field(default_factory=list)
+    evolving: list[Evolution] = field(default_factory=list)  # the figure's values, oldest first
+
+
+@dataclass(frozen=True)
+class _Step:
+    """The figure rose (or was revised) from ``earlier``'s value to ``later``'s."""
+    earlier: int
+    later: int
+    old: Quantity
+    new: Quantity
+
+
+# _over_time's answer when two values are one figure at two moments and nothing is wrong.
+_CONSISTENT = object()
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    evolution_cues: tuple[str, ...]
+    denial_cues: frozenset[str]
+    actor_class: dict[str, str]  # word or phrase -> class name
+    speech_verbs: frozenset[str]
+    locative_prepositions: frozenset[str]
+    relative_prepositions: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    raw = load_lexicon("conflicts")
+    cues = load_lexicon("attribution")["cues"]
+    return _Lexicon(
+        evolution_cues=tuple(raw["evolution_cues"]),
+        denial_cues=frozenset(raw["denial_cues"]),
+        actor_class={w: name for name, words in raw["actor_classes"].items() for w in words},
+        speech_verbs=frozenset(cues["speech_verbs"]) | frozenset(cues["citing_verbs"]),
+        locative_prepositions=frozenset(raw["place_prepositions"]["locative"]),
+        relative_prepositions=frozenset(raw["place_prepositions"]["relative"]),
+    )
+
+
+def compare_mentions(
+    mentions: Sequence[Mention], settings: Settings,
+    related_places: frozenset[frozenset[str]] = frozenset(),
+) -> Comparison:
+    """All conflicts and evolution steps between mentions of different articles.
+
+    ``related_places`` holds pairs of place names (normalised) the story shows to be part of one
+    another ("Ebbe, a village in Lower Sarn"): naming either is no place conflict.
+    """
+    result = Comparison()
+    steps: list[_Step] = []
     for i, j in combinations(range(len(mentions)), 2):
         a, b = mentions[i], mentions[j]
         if a.article_id == b.article_id:
             continue
-        for check in (_number_conflict, _date_conflict, _negation_conflict):
+        number = _number_relation(i, j, mentions, settings)
+        if isinstance(number, _Step):
+            steps.append(number)
+        elif isinstance(number, Conflict):
+            result.conflicts.append(number)
+        for check in (_date_conflict, _negation_conflict):
             conflict = check(i, j, a, b, settings)
             if conflict is not None:
-                conflicts.append(conflict)
-    return conflicts
+                result.conflicts.append(conflict)
+        for conflict in (_place_conflict(i, j, a, b, related_places),
+                         _actor_conflict(i, j, a, b, settings)):
+            if conflict is not None:
+                result.conflicts.append(conflict)
+    result.evolving.extend(_figure_values(mentions, steps))
+    return result
 
 
-def _number_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
+def _figure_values(mentions: Sequence[Mention], steps: Sequence[_Step]) -> list[Evolution]:
+    """The values of an evolving figure, one per mention taking part in a step, oldest first."""
+    values: dict[int, Quantity] = {}
+    for step in steps:
+        values.setdefault(step.earlier, step.old)
+        values.setdefault(step.later, step.new)
+    order = sorted(values, key=lambda k: (mentions[k].published, k))
+    return [
+        Evolution(k, mentions[k].article_id, values[k].value, values[k].span.text,
+                  mentions[k].published)
+        for k in order
+    ]
+
+
+def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conflict]:
+    """The conflicts alone (see ``compare_mentions``)."""
+    return compare_mentions(mentions, settings).conflicts
+
+
+def conflict_sides(a: Mention, b: Mention) -> str:
+    """Who disagrees: "outlets" about one origin's statement, opposing "parties", or "origins"."""
+    if a.origin_key == b.origin_key:
+        return "outlets"
+    kinds = {a.origin_kind, b.origin_kind}
+    if kinds <= SIDE_KINDS and "party" in kinds:
+        return "parties"
+    return "origins"
+
+
+# --- numbers and evolving figures -------------------------------------------------------------
+
+def _number_relation(
+    i: int, j: int, mentions: Sequence[Mention], settings: Settings
+) -> Conflict | _Step | None:
+    a, b = mentions[i], mentions[j]
     comparable = [
         (qa, qb) for qa in a.claim.quantities for qb in b.claim.quantities
-        if _same_unit(qa.unit, qb.unit)
+        if unit_family(qa.unit) == unit_family(qb.unit)
     ]
     # One agreeing like-with-like pair means the mentions are consistent on this count.
     if not comparable or any(_values_agree(qa, qb, settings) for qa, qb in comparable):
         return None
     qa, qb = comparable[0]
-    return Conflict("number", i, j, _number_detail(qa, qb, a, b))
-
-
-def _same_unit(a: str, b: str) -> bool:
-    return unit_family(a) == unit_family(b)
+    over_time = _over_time(i, j, mentions, qa, qb, settings)
+    if over_time is _CONSISTENT:
+        return None
+    if over_time is not None:
+        return over_time
+    return Conflict("number", i, j, _number_detail(qa, qb, a, b), between=conflict_sides(a, b))
 
 
 def _values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
@@ -64,13 +179,91 @@ def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
     return low * (1 - tolerance), high * (1 + tolerance)
 
 
-def _number_detail(qa: Quantity, qb: Quantity, a: Mention, b: Mention) -> str:
-    detail = f"{a.outlet} reports “{qa.span.text}” but {b.outlet} reports “{qb.span.text}”"
-    if a.origin_key != b.origin_key:
-        return (f"{detail}; the figures come from different origins ({a.origin} vs {b.origin}), "
-                "so this is a disagreement between sources, not necessarily an outlet's error")
-    return f"{detail}, both citing {a.origin}: one of them misreports the source"
+def _over_time(
+    i: int, j: int, mentions: Sequence[Mention], qa: Quantity, qb: Quantity, settings: Settings
+):
+    """How two different values relate over publication time, when they are one figure of one
+    source: a ``_Step`` when the later report gives a larger (or explicitly revised) value; a
+    minor "outdated figure" conflict when the later report repeats an older value after the
+    newest one before it (only against that newest one; against older values it is
+    ``_CONSISTENT``). None when they are not one figure over time: a later, smaller value nobody
+    gave before is a misreport, not an old figure."""
+    a, b = mentions[i], mentions[j]
+    if a.published is None or b.published is None or a.published == b.published:
+        return None
+    (ei, early, q_early), (li, late, q_late) = sorted(
+        [(i, a, qa), (j, b, qb)], key=lambda side: side[1].published)
+    revised = _says_revised(late)
+    if conflict_sides(a, b) == "parties" or not (_same_source(a, b) or revised):
+        return None
+    if q_late.bounds()[0] > q_early.bounds()[1] or revised:
+        return _Step(ei, li, q_early, q_late)
+    if not _reported_before(q_late, early, mentions, settings):
+        return None
+    if _newest_other_value(li, q_late, mentions, settings) != ei:
+        return _CONSISTENT
+    detail = (f"outdated figure: {late.outlet} ({_day(late)}) still gives “{q_late.span.text}” "
+              f"after {early.outlet} ({_day(early)}) reported “{q_early.span.text}”")
+    return Conflict("number", ei, li, detail, minor=True, between="outlets", outdated=True)
 
+
+def _newest_other_value(
+    stale: int, value: Quantity, mentions: Sequence[Mention], settings: Settings
+) -> int | None:
+    """The most recent mention published before ``stale`` whose figure differs from ``value``."""
+    published = mentions[stale].published
+    earlier = [
+        k for k, m in enumerate(mentions)
+        if m.published is not None and published is not None and m.published < published
+        and any(unit_family(q.unit) == unit_family(value.unit)
+                and not _values_agree(q, value, settings) for q in m.claim.quantities)
+    ]
+    return max(earlier, key=lambda k: (mentions[k].published, k), default=None)
+
+
+def _reported_before(
+    value: Quantity, newer: Mention, mentions: Sequence[Mention], settings: Settings
+) -> bool:
+    """Whether some mention published before ``newer`` already gave ``value``."""
+    return any(
+        m.published is not None and newer.published is not None
+        and m.published < newer.published
+        and any(_values_agree(value, q, settings) for q in m.claim.quantities)
+        for m in mentions
+    )
+
+
+def _same_source(a: Mention, b: Mention) -> bool:
+    # Two reports by the same origin, or by origins of the same kind that is not a side in a
+    # confrontation (two hospitals, two outlets' own reporting), count one figure over time.
+    if a.origin_key == b.origin_key:
+        return True
+    return a.origin_kind == b.origin_kind and a.origin_kind not in SIDE_KINDS | {""}
+
+
+def _says_revised(mention: Mention) -> bool:
+    sentence = mention.claim.sentence.text.lower()
+    return any(re.search(rf"\b{re.escape(cue)}\b", sentence) for cue in _lexicon().evolution_cues)
+
+
+def _day(mention: Mention) -> str:
+    return mention.published.date().isoformat() if mention.published else "undated"
+
+
+def _number_detail(qa: Quantity, qb: Quantity, a: Mention, b: Mention) -> str:
+    sides = conflict_sides(a, b)
+    if sides == "parties":
+        return (f"the two sides give incompatible accounts: {a.origin} says “{qa.span.text}” "
+                f"({a.outlet}); {b.origin} says “{qb.span.text}” ({b.outlet})")
+    if sides == "outlets":
+        return (f"outlets disagree about one source's figure: {a.outlet} quotes {a.origin} as "
+                f"“{qa.span.text}”, {b.outlet} as “{qb.span.text}”; one of them misreports it")
+    return (f"{a.outlet} reports “{qa.span.text}” but {b.outlet} reports “{qb.span.text}”; the "
+            f"figures come from different origins ({a.origin} vs {b.origin}), so this is a "
+            "disagreement between sources, not necessarily an outlet's error")
+
+
+# --- dates ------------------------------------------------------------------------------------
 
 def _date_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
     dates_a = {d.value for d in a.claim.dates}
@@ -86,13 +279,179 @@ def _date_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
     minor = gap <= settings.minor_date_gap_days
     if minor:
         detail += "; a gap this small can come from time zones or an event spanning midnight"
-    return Conflict("date", i, j, detail, minor=minor)
+    return Conflict("date", i, j, detail, minor=minor, between=conflict_sides(a, b))
 
+
+# --- negation ---------------------------------------------------------------------------------
 
 def _negation_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
     if a.claim.negated == b.claim.negated:
         return None
     negative, positive = (a, b) if a.claim.negated else (b, a)
-    detail = (f"{negative.outlet} states the negative (“{negative.claim.span.text}”) while "
-              f"{positive.outlet} asserts it (“{positive.claim.span.text}”)")
-    return Conflict("negation", i, j, detail)
+    said = f"“{positive.claim.span.text}”"
+    counts = [q for q in positive.claim.quantities if q.value > 0]
+    attribution = negative.claim.attribution
+    if attribution is not None and attribution.cue.text.lower() in _lexicon().denial_cues:
+        detail = (f"{negative.origin} denies it (“{negative.claim.sentence.text}”, in "
+                  f"{negative.outlet}) while {positive.outlet} reports it ({said})")
+    elif counts:
+        # "No one was injured" against "two guards were injured": a zero against a count.
+        detail = (f"{negative.outlet} says none (“{negative.claim.span.text}”) but "
+                  f"{positive.outlet} counts “{counts[0].span.text}” ({said})")
+    else:
+        detail = (f"{negative.outlet} states the negative (“{negative.claim.span.text}”) while "
+                  f"{positive.outlet} asserts it ({said})")
+    return Conflict("negation", i, j, detail, between=conflict_sides(a, b))
+
+
+# --- places -----------------------------------------------------------------------------------
+
+def _place_conflict(
+    i: int, j: int, a: Mention, b: Mention, related: frozenset[frozenset[str]]
+) -> Conflict | None:
+    places_a, places_b = claim_places(a), claim_places(b)
+    if not places_a or not places_b:
+        return None
+    if any(_same_place(x, y, related) for x in places_a for y in places_b):
+        return None
+    name_a, name_b = places_a[0], places_b[0]
+    detail = (f"{a.outlet} places it in {name_a} (from {a.origin}) but {b.outlet} in {name_b} "
+              f"(from {b.origin})")
+    return Conflict("place", i, j, detail, between=conflict_sides(a, b))
+
+
+def claim_places(mention: Mention) -> list[str]:
+    """Places (GPE/LOC/FAC) named inside the claim span, outside the attribution's source
+    phrase ("the Port Amsel fire brigade said" does not place the event)."""
+    claim = mention.claim
+    source = claim.attribution.source if claim.attribution is not None else None
+    return list(dict.fromkeys(
+        e.span.text for e in claim.places
+        if e.label in PLACE_LABELS
+        and claim.span.start <= e.span.start and e.span.end <= claim.span.end
+        and not (source is not None and source.start < e.span.end and e.span.start < source.end)
+        and _is_located_in(claim.sentence, e.span.start)
+    ))
+
+
+def _is_located_in(sentence: TextSpan, start: int) -> bool:
+    """Whether the place at ``start`` says where the event happened ("in central Mirelle", "at
+    the dam"), not a reference point ("near Parliament Square", "six kilometres off Port Vell",
+    "left Port Vell"): the nearest preposition of the few words before it decides."""
+    before = sentence.text[:max(0, start - sentence.start)].lower()
+    words = re.findall(r"[a-z]+", before)[-4:]
+    lexicon = _lexicon()
+    for word in reversed(words):
+        if word in lexicon.locative_prepositions:
+            return True
+        if word in lexicon.relative_prepositions:
+            return False
+    return False
+
+
+def _same_place(x: str, y: str, related: frozenset[frozenset[str]]) -> bool:
+    nx, ny = normalise_name(x), normalise_name(y)
+    return nx in ny or ny in nx or frozenset({nx, ny}) in related
+
+
+def place_relations(analyses: Iterable[Analysis]) -> frozenset[frozenset[str]]:
+    """Pairs of places that some sentence of the story names together ("Ebbe, a village in
+    Lower Sarn", "six kilometres off Port Vell in the Strait of Ardo"): the story itself relates
+    them (part of, next to), so a mention naming one and a mention naming the other are not
+    placing the event in two different places."""
+    pairs: set[frozenset[str]] = set()
+    for analysis in analyses:
+        for sentence in analysis.sentences:
+            names = {
+                normalise_name(e.span.text) for e in analysis.entities
+                if e.label in PLACE_LABELS
+                and sentence.start <= e.span.start and e.span.end <= sentence.end
+            }
+            pairs.update(frozenset(p) for p in combinations(sorted(names), 2))
+    return frozenset(pairs)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+def _actor_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
+    act_a = _main_act(a.claim.span.text, settings.spacy_model)
+    act_b = _main_act(b.claim.span.text, settings.spacy_model)
+    if act_a is None or act_b is None or act_a.verb != act_b.verb:
+        return None
+    if act_a.named != act_b.named or act_a.agent == act_b.agent:
+        return None  # "police" vs "the Nordland police": a class and a name may be one actor
+    if act_a.named and same_entity(act_a.agent, act_b.agent):
+        return None
+    # "Police clashed with protesters" / "Rioters clashed with police": both name both sides, so
+    # they describe one act from two ends, not two different doers.
+    if act_b.agent in act_a.participants or act_a.agent in act_b.participants:
+        return None
+    detail = (f"{a.outlet} says {act_a.phrase} {act_a.verb_text} (from {a.origin}) but "
+              f"{b.outlet} says {act_b.phrase} did (from {b.origin})")
+    return Conflict("actor", i, j, detail, between=conflict_sides(a, b))
+
+
+@dataclass(frozen=True)
+class _Act:
+    phrase: str  # the agent as written, "Police"
+    agent: str  # its identity: an actor class ("security forces") or a normalised name
+    named: bool  # identity is a name, not a class
+    verb: str  # lemma of the main verb
+    verb_text: str
+    participants: frozenset[str]  # identities of every actor the claim names
+
+
+@lru_cache(maxsize=4096)
+def _main_act(text: str, model: str) -> _Act | None:
+    """Who did what in the claim's main clause: "Police fired first" -> Police / fire. None when
+    the verb is a speech verb or the agent is unknown (a pronoun, an unlisted noun)."""
+    from .analysis.nlp import load_nlp
+
+    doc = load_nlp(model)(text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.pos_ not in ("VERB", "AUX") or root.lemma_ in _lexicon().speech_verbs:
+        return None
+    agent = _agent_token(root)
+    if agent is None:
+        return None
+    identity = _actor_identity(agent)
+    if identity is None:
+        return None
+    participants = {found for t in doc if t.pos_ in ("NOUN", "PROPN")
+                    for found in [_actor_identity(t)] if found is not None}
+    return _Act(_phrase(agent), identity[0], identity[1], root.lemma_, root.text,
+                frozenset(p[0] for p in participants))
+
+
+def _agent_token(root):
+    """The doer: the active subject, or the "by" phrase of a passive ("was shelled by rebels")."""
+    for child in root.children:
+        if child.dep_ == "nsubj":
+            return child
+    for child in root.children:
+        if child.dep_ == "agent":
+            return next((t for t in child.children if t.dep_ == "pobj"), None)
+    return None
+
+
+def _phrase(token) -> str:
+    return token.doc[token.left_edge.i:token.i + 1].text
+
+
+def _actor_identity(token) -> tuple[str, bool] | None:
+    """(identity, is a name): an actor class from the lexicon for its head or compound ("riot
+    police" -> security forces), else the normalised name of a named entity ("the National
+    Liberation Army"); None for pronouns and unlisted nouns (no conflict is claimed on them)."""
+    words = normalise_name(_phrase(token)).split()
+    classes = _lexicon().actor_class
+    proper_outside = [t for t in token.subtree if t.pos_ == "PROPN" and t.i < token.i]
+    if token.pos_ != "PROPN" and not proper_outside:
+        for size in (3, 2, 1):  # the longest known phrase ending at the head wins
+            tail = " ".join(words[-size:])
+            if len(words) >= size and tail in classes:
+                return classes[tail], False
+        if token.lemma_.lower() in classes:
+            return classes[token.lemma_.lower()], False
+    if token.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return normalise_name(_phrase(token)), True
+    return None

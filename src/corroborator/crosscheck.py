@@ -3,32 +3,81 @@
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from .align import ClaimRef, align_claims
-from .conflicts import find_conflicts
+from .conflicts import compare_mentions, place_relations
 from .embed import Embedder
-from .model import Analysis, ClaimGroup, Conflict, Framing, Mention, Story, StoryReport
-from .provenance import build_mention, independent_origins, resolve_origins
+from .model import (
+    Analysis,
+    Article,
+    ClaimGroup,
+    Conflict,
+    Evolution,
+    Framing,
+    Mention,
+    Story,
+    StoryReport,
+    Syndication,
+)
+from .provenance import (
+    apply_aliases,
+    build_mention,
+    independent_origins,
+    normalise_name,
+    resolve_origins,
+    same_entity,
+    story_aliases,
+)
 from .settings import Settings
+from .syndication import find_syndicated
+
+
+@dataclass(frozen=True)
+class StoryContext:
+    """What the claim groups of one story share: the syndicated copies (copy id -> source
+    article), the place names the story shows to be part of one another, and one identity per
+    origin entity across the story (raw origin key -> (key, name))."""
+    sources: Mapping[str, Article]
+    related_places: frozenset[frozenset[str]] = frozenset()
+    aliases: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    syndicated: tuple[Syndication, ...] = ()
+
+    @staticmethod
+    def of(members: Sequence[Analysis], settings: Settings) -> StoryContext:
+        by_id = {a.article.id: a.article for a in members}
+        copies = tuple(find_syndicated(members, settings))
+        sources = {s.copy: by_id[s.of] for s in copies}
+        mentions = [build_mention(ClaimRef(a, c), sources.get(a.article.id))
+                    for a in members for c in a.claims]
+        return StoryContext(sources, place_relations(members), story_aliases(mentions), copies)
 
 
 def check_story(
     story: Story, analyses: Mapping[str, Analysis], embedder: Embedder, settings: Settings
 ) -> StoryReport:
     members = [analyses[article_id] for article_id in story.article_ids]
+    context = StoryContext.of(members, settings)
     refs = [ClaimRef(a, c) for a in members for c in a.claims]
     groups = align_claims(refs, embedder, settings)
-    claims = tuple(build_group(story, group, settings) for group in groups)
-    return StoryReport(story=story, claims=claims, framing=tuple(compare_framing(members)))
+    claims = tuple(build_group(story, group, settings, context) for group in groups)
+    return StoryReport(story=story, claims=claims, framing=tuple(compare_framing(members)),
+                       syndicated=context.syndicated)
 
 
-def build_group(story: Story, refs: Sequence[ClaimRef], settings: Settings) -> ClaimGroup:
-    mentions = resolve_origins([build_mention(r) for r in refs])
-    conflicts = find_conflicts(mentions, settings)
+def build_group(
+    story: Story, refs: Sequence[ClaimRef], settings: Settings,
+    context: StoryContext | None = None,
+) -> ClaimGroup:
+    context = context or StoryContext({})
+    built = [build_mention(r, context.sources.get(r.article_id)) for r in refs]
+    mentions = resolve_origins([apply_aliases(m, context.aliases) for m in built])
+    comparison = compare_mentions(mentions, settings, context.related_places)
     origins = independent_origins(mentions)
-    status = claim_status(mentions, conflicts, len(origins))
+    status = claim_status(mentions, comparison.conflicts, len(origins))
+    outlet_of = {source.id: source.outlet for source in context.sources.values()}
     return ClaimGroup(
         id=_group_id(story, mentions),
         text=canonical_text(mentions),
@@ -36,12 +85,16 @@ def build_group(story: Story, refs: Sequence[ClaimRef], settings: Settings) -> C
         independent_origins=len(origins),
         origins=tuple(origins),
         mentions=tuple(mentions),
-        conflicts=tuple(conflicts),
-        explanation=explain(status, mentions, origins, conflicts),
+        conflicts=tuple(comparison.conflicts),
+        explanation=explain(status, mentions, origins, comparison.conflicts,
+                            comparison.evolving, outlet_of),
+        evolving=tuple(comparison.evolving),
     )
 
 
 def claim_status(mentions: Sequence[Mention], conflicts: Sequence[Conflict], n_origins: int):
+    # Any disagreement, even a minor one (a one-day gap, an outdated figure), is shown as such;
+    # a figure that merely evolved over time is not a conflict and does not count here.
     if conflicts:
         return "conflicting"
     if len({m.outlet for m in mentions}) < 2:
@@ -56,26 +109,91 @@ def canonical_text(mentions: Sequence[Mention]) -> str:
 
 
 def explain(
-    status: str, mentions: Sequence[Mention], origins: Sequence[str], conflicts: Sequence[Conflict]
+    status: str, mentions: Sequence[Mention], origins: Sequence[str],
+    conflicts: Sequence[Conflict], evolving: Sequence[Evolution] = (),
+    syndicated_outlets: Mapping[str, str] | None = None,
 ) -> str:
+    """The status in words, with the routes from outlets to the origin and any figure changes.
+
+    ``syndicated_outlets`` maps a copy's source article id to the outlet that published it.
+    """
     outlets = list(dict.fromkeys(m.outlet for m in mentions))
     hedged = [m.outlet for m in mentions if m.claim.hedged]
+    n = len(outlets)
     if status == "unique":
         text = f"Only {outlets[0]} reports this (origin: {origins[0]})."
     elif status == "single_origin":
-        text = (f"{len(outlets)} outlets ({', '.join(outlets)}) report this, but all of it traces "
-                f"to one origin: {origins[0]}. That is one source repeated, not confirmation.")
+        routes = outlet_routes(mentions, syndicated_outlets or {})
+        text = (f"{n} outlets ({', '.join(outlets)}), all from one origin: {origins[0]} "
+                f"({routes}). That is one source repeated, not confirmation.")
     elif status == "corroborated":
-        text = (f"{len(outlets)} outlets report this from {len(origins)} independent origins: "
+        text = (f"{n} outlets report this from {len(origins)} independent origins: "
                 f"{'; '.join(origins)}.")
     else:
-        kinds = sorted({c.kind for c in conflicts})
-        text = (f"The reports disagree ({', '.join(kinds)}) across {len(outlets)} outlets and "
-                f"{len(origins)} origin{'s' if len(origins) != 1 else ''}: "
-                + " ".join(c.detail + "." for c in conflicts[:3]))
+        text = _conflict_summary(conflicts, n, origins)
+    if evolving:
+        text += " The figure changed over time (not a conflict): " + " → ".join(
+            f"“{value.text}” ({mentions[value.mention].outlet}, "
+            f"{value.published.date().isoformat() if value.published else 'undated'})"
+            for value in evolving) + "."
+    outdated = [c for c in conflicts if c.outdated]
+    if outdated and status != "conflicting":
+        text += " " + " ".join(_sentence(c.detail) for c in outdated[:2])
     if hedged:
         text += f" Hedged by: {', '.join(dict.fromkeys(hedged))}."
     return text
+
+
+def _conflict_summary(conflicts: Sequence[Conflict], n_outlets: int, origins: Sequence[str]):
+    real = sorted(conflicts, key=lambda c: c.outdated)  # outdated figures last
+    kinds = sorted({c.kind for c in real})
+    sides = {c.between for c in real}
+    if sides == {"parties"}:
+        lead = f"The sides disagree ({', '.join(kinds)}); {len(origins)} origins:"
+    elif sides == {"outlets"}:
+        lead = f"Outlets disagree ({', '.join(kinds)}) about what one source said:"
+    else:
+        lead = (f"The reports disagree ({', '.join(kinds)}) across {n_outlets} outlets and "
+                f"{len(origins)} origin{'s' if len(origins) != 1 else ''}:")
+    return lead + " " + " ".join(_sentence(c.detail) for c in real[:3])
+
+
+def _sentence(detail: str) -> str:
+    return detail[:1].upper() + detail[1:] + "."
+
+
+def outlet_routes(mentions: Sequence[Mention], syndicated_outlets: Mapping[str, str]) -> str:
+    """How each outlet reached the origin, counted: "4 cite it, 1 via Northern Wire, 1 a
+    syndicated copy of Northern Wire". An outlet counts once, by its most direct route."""
+    best: dict[str, tuple[int, str]] = {}
+    for mention in mentions:
+        route = _route(mention, syndicated_outlets)
+        if mention.outlet not in best or route < best[mention.outlet]:
+            best[mention.outlet] = route
+    # "via Radio Delta" and "via local broadcaster Radio Delta" are one route.
+    wording: dict[tuple[int, str], str] = {}
+    counts: Counter[tuple[int, str]] = Counter()
+    for rank, text in best.values():
+        key = next((k for k in wording if k[0] == rank and same_entity(
+            normalise_name(k[1]), normalise_name(text))), (rank, text))
+        wording.setdefault(key, text)
+        counts[key] += 1
+    return ", ".join(f"{counts[key]} {wording[key]}" for key in sorted(counts))
+
+
+def _route(mention: Mention, syndicated_outlets: Mapping[str, str]) -> tuple[int, str]:
+    """(rank, words): 0 the outlet is the origin, 1 it cites the origin, 2 it has it via another
+    outlet, 3 it republished another outlet's article."""
+    if mention.syndicated_from:
+        source = syndicated_outlets.get(mention.syndicated_from, mention.syndicated_from)
+        return 3, f"a syndicated copy of {source}"
+    relays = [link.name for link in mention.chain[1:]
+              if link.kind == "outlet" and normalise_name(link.name) != mention.origin_key]
+    if relays:
+        return 2, f"via {relays[0]}"
+    if len(mention.chain) == 1 and normalise_name(mention.outlet) == mention.origin_key:
+        return 0, "is the origin itself"
+    return 1, "cite it"
 
 
 def compare_framing(members: Sequence[Analysis]) -> list[Framing]:

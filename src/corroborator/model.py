@@ -118,6 +118,15 @@ class Attribution:
     # reported, citing two unnamed officials": [agency/outlet/reported, officials/anonymous/citing].
     # The publishing outlet is not included here; provenance prepends it.
     chain: tuple[ChainLink, ...] = ()
+    # What the cue attributes: "speech" (said, told, according to, wrote, asked), "belief"
+    # (thinks, believes, expects, fears), "intention" (wants, plans, hopes to, vows) or "evidence"
+    # (a poll shows, a study found). Only speech reports a claim; the other kinds are kept for
+    # completeness (PolNeAR annotates them) and are ignored by claims and chains.
+    cue_type: str = "speech"
+    # The pieces of a discontinuous content ('"We are ready," she said, "and we will win."'), in
+    # text order; empty when ``content`` is one piece. ``content`` then covers them all (PolNeAR's
+    # convention), cue and source included.
+    content_parts: tuple[TextSpan, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -166,11 +175,36 @@ class Analysis:
     framing: tuple[FramingTerm, ...]
 
 
+StoryEventKind = Literal["new", "join", "merge", "split"]
+
+
+@dataclass(frozen=True)
+class StoryEvent:
+    """One online clustering decision, kept in the story's history (oldest first).
+
+    ``new``: ``article_id`` opened the story; ``join``: it joined; ``merge``: story
+    ``other_story_id`` was folded into ``story_id`` (``article_id`` = the arrival that triggered
+    it); ``split``: reserved (not produced yet). ``story_id`` is the id of the final story that
+    holds the event (``Story.id``); ``other_story_id`` of a merge is the id the merged-away story
+    had at that moment (digest of its article ids then).
+    """
+    kind: StoryEventKind
+    article_id: str | None
+    story_id: str
+    other_story_id: str | None
+    confidence: float  # 0..1: how clearly the decision beat its alternative
+    reason: str  # a sentence a reader can check, e.g. "joined: score 0.62 >= 0.45 (2nd 0.31)"
+
+
 @dataclass(frozen=True)
 class Story:
     id: str
     title: str
     article_ids: tuple[str, ...]
+    # Added for issue 4 (online clustering): the weakest join confidence among the story's
+    # articles (1.0 for a single article) and the decisions that built the story.
+    confidence: float = 1.0
+    history: tuple[StoryEvent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +216,13 @@ class Mention:
     chain: tuple[ChainLink, ...]  # publishing outlet first, origin last
     origin: str  # display name of the origin
     origin_key: str  # normalised identity used to count independent origins
+    # Added for issue 6 (optional, at the end): when the article was published (orders figures
+    # over time), and the id of the article this one is a syndicated copy of ("" = none).
+    published: datetime | None = None
+    syndicated_from: str = ""
+    # The kind of the resolved origin (for a mention reached through an outlet: the kind of what
+    # that outlet relayed); "" when unknown. Decides whether a conflict is between parties.
+    origin_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -191,6 +232,25 @@ class Conflict:
     b: int
     detail: str  # a sentence a reader can check
     minor: bool = False  # e.g. a one-day gap that time zones explain
+    # Added for issue 6. Who disagrees: "parties" = opposing sides (party/official origins)
+    # give incompatible accounts; "outlets" = outlets disagree about one origin's statement;
+    # "origins" = different, not opposing, sources disagree; "reports" = not determined.
+    between: str = "reports"
+    # True when one side is an older figure printed after a newer one existed: minor, and it
+    # does not make the claim "conflicting" on its own.
+    outdated: bool = False
+
+
+@dataclass(frozen=True)
+class Evolution:
+    """One value of a figure that changes over publication time (a death toll rising between
+    reports): ``ClaimGroup.evolving`` lists them oldest first, instead of calling them a
+    conflict."""
+    mention: int  # index into ClaimGroup.mentions
+    article_id: str
+    value: float
+    text: str  # the quantity as written, e.g. "19 people"
+    published: datetime | None
 
 
 @dataclass(frozen=True)
@@ -203,6 +263,9 @@ class ClaimGroup:
     mentions: tuple[Mention, ...]
     conflicts: tuple[Conflict, ...]
     explanation: str  # the status in words, e.g. "3 outlets, all from one origin: Rivex"
+    # Added for issue 6: the values of a figure that changed over time from one origin (not
+    # conflicts), in publication order; empty when the figure did not change.
+    evolving: tuple[Evolution, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,6 +279,16 @@ class StoryReport:
     story: Story
     claims: tuple[ClaimGroup, ...]
     framing: tuple[Framing, ...]
+    # Added for issue 6: articles that reprint another article of the story (wire copies).
+    syndicated: tuple[Syndication, ...] = ()
+
+
+@dataclass(frozen=True)
+class Syndication:
+    """Article ``copy`` reprints article ``of`` (near-identical body, published later)."""
+    copy: str
+    of: str
+    similarity: float  # word 5-shingle Jaccard similarity of the two bodies (0..1)
 
 
 @dataclass(frozen=True)
@@ -229,3 +302,16 @@ class Report:
             if a.article.id == article_id:
                 return a
         raise KeyError(article_id)
+
+
+TimelineEventKind = Literal["first", "followed", "hedged", "confirmed", "contradicted"]
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One moment in a claim's life across outlets (built by ``corroborator.timeline``)."""
+    kind: TimelineEventKind
+    article_id: str
+    outlet: str
+    published: datetime | None  # the article's publication time; None when unknown
+    note: str  # a sentence a reader can check, e.g. "2nd independent origin: the governor"

@@ -1,37 +1,67 @@
-"""Provenance: from attribution chains to origins, independence and a claim's status.
+"""Provenance: from attribution chains to origins, independence and the routes between them.
 
 A mention's chain starts at the publishing outlet and ends at its origin: the last party named
-("the outlet itself when nothing is cited"). Origins are counted after three identity rules:
-1. anonymous sources are known only through whoever cites them, so their identity is
+("the outlet itself when nothing is cited"). The mentions of one claim form a provenance graph;
+two mentions are linked when they share an origin, and ``independent_origins`` counts the
+connected components (origins with no path between them). Links:
+
+1. the same entity under another name: spelling variants (case, diacritics, "the"), acronyms
+   ("NLA" = "National Liberation Army") and names that contain the other's core words;
+2. a description ("the army's spokesman", "the company") and the one named origin of its kind
+   in the group that it fits;
+3. anonymous sources are known only through whoever cites them: their identity is
    "anonymous via <the citing party>" (two outlets quoting Radio Delta's unnamed engineers share
    one origin; two outlets each with their own unnamed sources do not);
-2. an outlet cited by another outlet inside the same claim group is replaced by that outlet's own
-   origin (the provenance graph: citing is a path, not a second origin);
-3. names that denote one entity merge: acronyms ("NLA" = "National Liberation Army") and
-   descriptions that contain the name ("a Rivex spokesperson" = "Rivex").
+4. an outlet cited as the origin ("Radio Delta reported") leads to what that outlet's own reports
+   in the group rest on, when that is one origin;
+5. a syndicated copy stating a claim on its own authority speaks with its source's voice
+   (see ``build_mention``); an outlet restating in a headline a claim it attributes elsewhere in
+   the same article adds no origin.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .align import ClaimRef
-from .model import ChainLink, Mention
+from .analysis.lexicon import load_lexicon
+from .model import Article, ChainLink, Mention
 
-_GENERIC = frozenset({
-    "the", "a", "an", "of", "for", "at", "in", "on", "and", "its", "their", "his", "her",
-    "local", "operator", "broadcaster", "agency", "newspaper", "company", "group",
-    "spokesperson", "spokesman", "spokeswoman", "statement", "official", "officials",
-    "press", "office", "representative", "head", "chief", "senior",
-})
 _ANONYMOUS_PREFIX = "anonymous via "
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|that)\b")
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "one", "two", "three",
-                          "local", "state", "regional"})
 
 
-def build_mention(ref: ClaimRef) -> Mention:
+@dataclass(frozen=True)
+class _Words:
+    generic: frozenset[str]
+    determiners: frozenset[str]
+    acronym_skip: frozenset[str]
+    state_forces: frozenset[str]
+    representatives: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    raw = load_lexicon("provenance")
+    return _Words(
+        generic=frozenset(raw["generic_words"]),
+        determiners=frozenset(raw["determiners"]),
+        acronym_skip=frozenset(raw["acronym_skip"]),
+        state_forces=frozenset(raw["state_forces"]),
+        representatives=frozenset(raw["representatives"]),
+    )
+
+
+def build_mention(ref: ClaimRef, syndicated_from: Article | None = None) -> Mention:
+    """The claim as its article states it, with the chain from the outlet to the origin.
+
+    ``syndicated_from`` is the article this one copies: a claim the copy states on its own
+    authority then has the source outlet as its origin (the copy's outlet only republished it).
+    """
     article = ref.analysis.article
     cited = _cited_chain(ref)
     # "Two engineers told Radio Delta ..." in Radio Delta's own article: the outlet heard it
@@ -39,14 +69,20 @@ def build_mention(ref: ClaimRef) -> Mention:
     while cited and same_entity(normalise_name(cited[0].name), normalise_name(article.outlet)):
         cited = cited[1:]
     chain = (ChainLink(article.outlet, "outlet", "published"), *cited)
-    origin = chain[-1]
+    origin, key = origin_of(chain)
+    kind = chain[-1].kind
+    if syndicated_from is not None and len(chain) == 1:
+        origin, key = syndicated_from.outlet, normalise_name(syndicated_from.outlet)
     return Mention(
         claim=ref.claim,
         article_id=article.id,
         outlet=article.outlet,
         chain=chain,
-        origin=_origin_label(chain),
-        origin_key=_link_key(chain, len(chain) - 1) if origin else "",
+        origin=origin,
+        origin_key=key,
+        published=article.published,
+        syndicated_from=syndicated_from.id if syndicated_from is not None else "",
+        origin_kind=kind,
     )
 
 
@@ -57,6 +93,11 @@ def _cited_chain(ref: ClaimRef) -> tuple[ChainLink, ...]:
     if attribution.chain:
         return attribution.chain
     return (ChainLink(attribution.source.text, attribution.source_kind, attribution.cue.text),)
+
+
+def origin_of(chain: Sequence[ChainLink]) -> tuple[str, str]:
+    """(display name, identity key) of a chain's origin before any resolution."""
+    return _origin_label(chain), _link_key(chain, len(chain) - 1)
 
 
 def _origin_label(chain: Sequence[ChainLink]) -> str:
@@ -75,11 +116,16 @@ def _link_key(chain: Sequence[ChainLink], index: int) -> str:
 
 
 def normalise_name(name: str) -> str:
-    """Identity key of a source name, without relative clauses, possessives and punctuation
-    ("Ardo Lines, which operates the ferry" -> "ardo lines")."""
+    """Identity key of a source name, without relative clauses, possessives, diacritics, a
+    leading "the" and punctuation ("The Ardo Lines, which operates the ferry" -> "ardo lines")."""
     name = _RELATIVE_CLAUSE.split(name.replace("’", "'"), maxsplit=1)[0]
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
     name = re.sub(r"'s\b", "", name.lower())
-    return " ".join(re.sub(r"[^\w\s-]", " ", name).split())
+    words = re.sub(r"[^\w\s-]", " ", name).split()
+    if len(words) > 1 and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
 
 
 def is_description(name: str) -> bool:
@@ -90,104 +136,207 @@ def is_description(name: str) -> bool:
 
 def _is_proper(word: str, index: int) -> bool:
     # A capital at the start of the phrase may only be the sentence's ("The company said").
-    return word[:1].isupper() and not (index == 0 and word.lower() in _DETERMINERS)
+    return word[:1].isupper() and not (index == 0 and word.lower() in _words().determiners)
+
+
+class _Components:
+    """Union-find over mention indices: the connected parts of the provenance graph."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return False
+        self.parent[max(ri, rj)] = min(ri, rj)
+        return True
 
 
 def resolve_origins(mentions: Sequence[Mention]) -> list[Mention]:
-    """Mentions with origin keys resolved through the outlet graph and name aliases."""
-    own_keys = [m.origin_key for m in mentions]
-    keys = _merge_aliases(_follow_cited_outlets(mentions, own_keys))
-    keys = _merge_descriptions(mentions, keys)
-    keys = _inherit_within_article(mentions, keys)
-    # Name each origin after a mention that cites it directly, not one that reached it via an
-    # outlet: "two unnamed engineers (via Radio Delta)" rather than "Radio Delta".
-    labels: dict[str, str] = {}
-    for m, own, key in zip(mentions, own_keys, keys, strict=True):
-        if same_entity(own, key):
-            labels.setdefault(key, m.origin)
+    """Mentions whose ``origin_key``/``origin`` name the component of the provenance graph they
+    belong to: mentions with the same key share an origin; different keys are independent."""
+    graph = _Components(len(mentions))
+    _link_same_entities(mentions, graph)
+    _link_descriptions(mentions, graph)
+    _link_cited_outlets(mentions, graph)
+    _link_restatements(mentions, graph)
+    representative: dict[int, Mention] = {}
+    for index in sorted(range(len(mentions)), key=lambda i: (_label_rank(mentions[i]), i)):
+        representative.setdefault(graph.find(index), mentions[index])
     return [
-        Mention(m.claim, m.article_id, m.outlet, m.chain, labels.get(key, m.origin), key)
-        for m, key in zip(mentions, keys, strict=True)
+        replace(m, origin=rep.origin, origin_key=rep.origin_key, origin_kind=rep.origin_kind)
+        for m, rep in ((m, representative[graph.find(i)]) for i, m in enumerate(mentions))
     ]
 
 
-def _follow_cited_outlets(mentions: Sequence[Mention], keys: list[str]) -> list[str]:
-    """An origin that is an outlet others in the group also reach it through inherits the origin
-    behind that outlet: the outlet's own mention's origin ("Radio Delta reported" in the Coast
-    Herald + Radio Delta's own article citing two dockworkers), or the deeper origin of another
-    chain through it ("Radio Delta reported" + "two workers told Radio Delta"). When the outlet
-    leads to several different origins, the mention keeps the outlet as its origin."""
-    resolved = list(keys)
+def _label_rank(mention: Mention) -> tuple[int, int]:
+    """Which mention names its origin best: one citing the origin directly (not an outlet reached
+    through another chain), by name rather than description."""
+    origin = mention.chain[-1]
+    reached_through_outlet = origin.kind == "outlet" and len(mention.chain) > 1
+    own_authority = len(mention.chain) == 1
+    described = origin.kind != "anonymous" and is_description(origin.name)
+    return (2 * reached_through_outlet + own_authority, int(described))
+
+
+def _link_same_entities(mentions: Sequence[Mention], graph: _Components) -> None:
+    """Equal keys, and names of one entity ("NLA" / "National Liberation Army", "a coast guard
+    spokesperson" / "the coast guard"). A description and a name are linked only by
+    ``_link_descriptions``, which refuses to guess between several fitting names."""
+    described = [_is_described(m) for m in mentions]
+    for i in range(len(mentions)):
+        for j in range(i + 1, len(mentions)):
+            ki, kj = mentions[i].origin_key, mentions[j].origin_key
+            if ki == kj or (described[i] == described[j] and same_entity(ki, kj)):
+                graph.union(i, j)
+
+
+def _is_described(mention: Mention) -> bool:
+    origin = mention.chain[-1]
+    # A syndicated copy's own-authority mention is keyed by the source outlet (a name).
+    if len(mention.chain) == 1:
+        return False
+    return origin.kind != "anonymous" and is_description(_speaker_body(origin.name))
+
+
+def _speaker_body(name: str) -> str:
+    """The body a named representative speaks for: "the separatists' spokesman, Arlen Dace"
+    is a description of the separatists, whoever the person is. Other names stay as they are."""
+    head, _, rest = name.partition(",")
+    words = set(normalise_name(head).split())
+    if rest and is_description(head) and words & _words().representatives:
+        return head
+    return name
+
+
+def _link_descriptions(mentions: Sequence[Mention], graph: _Components) -> None:
+    """A description ("the rebel group", "the army's spokesman") names the named origin of its
+    kind in this claim group that it fits: the only one sharing its core words, else the only
+    one of that kind at all. With several candidates it stays a separate origin rather than
+    guess."""
+    named = [
+        (j, other) for j, other in enumerate(mentions)
+        if other.chain[-1].kind != "anonymous" and not _is_described(other)
+    ]
+    for i, mention in enumerate(mentions):
+        if not _is_described(mention):
+            continue
+        # The kind of a description is a guess from its head word ("spokesman" -> official),
+        # so a description that shares core words with a name fits it whatever its kind.
+        fitting = {graph.find(j) for j, other in named
+                   if same_entity(mention.origin_key, other.origin_key)}
+        same_kind = {graph.find(j) for j, other in named
+                     if other.chain[-1].kind == mention.chain[-1].kind}
+        # "the company" may be the one company named, "the rebels" the one armed group named;
+        # but "the army" is not the Free Highlands Movement: state forces must fit by name.
+        if _core_words(mention.origin_key) & _words().state_forces:
+            same_kind = set()
+        chosen = fitting or same_kind
+        if len(chosen) == 1:
+            graph.union(i, chosen.pop())
+
+
+def _link_cited_outlets(mentions: Sequence[Mention], graph: _Components) -> None:
+    """An origin that is an outlet ("Radio Delta reported") leads to what the mentions passing
+    through that outlet rest on (Radio Delta's own article citing two dockworkers, or another
+    chain "two workers told Radio Delta"). When they rest on several different origins, the
+    outlet stays an origin of its own: which of them it relayed is unknown."""
     for _ in range(len(mentions)):  # each pass follows one more hop; chains are short
         changed = False
         for i, mention in enumerate(mentions):
             if mention.chain[-1].kind != "outlet" or len(mention.chain) < 2:
                 continue
-            behind = _origins_behind(resolved[i], i, mentions, resolved)
-            if len(behind) == 1 and resolved[i] not in behind:
-                resolved[i] = behind.pop()
-                changed = True
+            behind = {
+                graph.find(j) for j, other in enumerate(mentions)
+                if j != i and _passes_through(other, mention.origin_key)
+            } - {graph.find(i)}
+            if len(behind) == 1:
+                changed |= graph.union(i, behind.pop())
         if not changed:
             break
-    return resolved
 
 
-def _origins_behind(
-    outlet_key: str, i: int, mentions: Sequence[Mention], keys: list[str]
-) -> set[str]:
-    behind = set()
-    for j, other in enumerate(mentions):
-        if j == i:
-            continue
-        hops = [normalise_name(link.name) for link in other.chain[:-1]]
-        if any(same_entity(outlet_key, hop) for hop in hops):
-            behind.add(keys[j])
-    return behind
+def _passes_through(mention: Mention, outlet_key: str) -> bool:
+    hops = [normalise_name(link.name) for link in mention.chain[:-1]]
+    return any(same_entity(outlet_key, hop) for hop in hops)
 
 
-def _merge_aliases(keys: list[str]) -> list[str]:
-    """Map each key to a representative key of the same entity (acronym or contained name)."""
-    distinct = sorted(set(keys), key=lambda k: (len(k), k))
-    representative: dict[str, str] = {}
-    for key in distinct:
-        representative[key] = next(
-            (rep for rep in dict.fromkeys(representative.values()) if same_entity(rep, key)), key
-        )
-    return [representative[k] for k in keys]
-
-
-def _inherit_within_article(mentions: Sequence[Mention], keys: list[str]) -> list[str]:
+def _link_restatements(mentions: Sequence[Mention], graph: _Components) -> None:
     """An outlet restating, on its own authority (a headline, a summary), a claim it attributes
-    elsewhere in the same article adds no origin: the restatement inherits the cited origin."""
-    cited: dict[str, str] = {}
-    for mention, key in zip(mentions, keys, strict=True):
-        if len(mention.chain) > 1:
-            cited.setdefault(mention.article_id, key)
-    return [
-        cited.get(m.article_id, key) if len(m.chain) == 1 else key
-        for m, key in zip(mentions, keys, strict=True)
-    ]
-
-
-def _merge_descriptions(mentions: Sequence[Mention], keys: list[str]) -> list[str]:
-    """A description ("the rebel group", "the company") names the one named origin of its kind
-    in this claim group ("National Liberation Army", "Keller Textiles") when there is exactly one;
-    with several candidates it stays a separate origin rather than guess."""
-    named: dict[str, set[str]] = {}
-    for mention, key in zip(mentions, keys, strict=True):
-        origin = mention.chain[-1]
-        if origin.kind != "anonymous" and not is_description(origin.name):
-            named.setdefault(origin.kind, set()).add(key)
-    merged = list(keys)
+    elsewhere in the same article adds no origin: the restatement joins the cited origin."""
+    cited: dict[str, int] = {}
     for i, mention in enumerate(mentions):
-        origin = mention.chain[-1]
-        candidates = named.get(origin.kind, set())
-        if is_description(origin.name) and origin.kind != "anonymous" and len(candidates) == 1:
-            merged[i] = next(iter(candidates))
-    return merged
+        if len(mention.chain) > 1:
+            cited.setdefault(mention.article_id, i)
+    for i, mention in enumerate(mentions):
+        if len(mention.chain) == 1 and mention.article_id in cited:
+            graph.union(i, cited[mention.article_id])
+
+
+def story_aliases(mentions: Sequence[Mention]) -> dict[str, tuple[str, str]]:
+    """One identity per entity across a whole story: raw origin key -> (key, display name).
+
+    Claim groups resolve origins among their own mentions; without this, a movement named "FHM"
+    in one claim and "Free Highlands Movement" in another would be two origins of the story.
+    Names of one entity (spellings, acronyms, contained words) and descriptions that fit a name
+    by its words ("the ministry" -> "defence ministry") are linked; a party description without
+    fitting words ("the separatists' spokesman") joins the story's one named party, if only one.
+    The name shown is the named spelling cited most often.
+    """
+    entries: dict[str, Mention] = {}
+    counts: dict[str, int] = {}
+    for m in mentions:
+        if m.chain[-1].kind != "anonymous" and len(m.chain) > 1:
+            entries.setdefault(m.origin_key, m)
+            counts[m.origin_key] = counts.get(m.origin_key, 0) + 1
+    keys = list(entries)
+    graph = _Components(len(keys))
+    described = [_is_described(entries[k]) for k in keys]
+    for i in range(len(keys)):
+        for j in range(i + 1, len(keys)):
+            if described[i] == described[j] and same_entity(keys[i], keys[j]):
+                graph.union(i, j)
+    for i, key in enumerate(keys):
+        if not described[i]:
+            continue
+        fitting = {graph.find(j) for j, other in enumerate(keys)
+                   if not described[j] and same_entity(key, other)}
+        kind = entries[key].chain[-1].kind
+        definite = entries[key].chain[-1].name.lower().startswith("the ")
+        if not fitting and definite and not (_core_words(key) & _words().state_forces):
+            # "the operator", "the separatists' spokesman": the story's one named body of that
+            # kind, if there is only one (with two companies named, "the company" stays apart).
+            # Only a definite description points back to someone named: "local officials" or
+            # "a spokesperson" may be anyone.
+            fitting = {graph.find(j) for j, other in enumerate(keys)
+                       if not described[j] and entries[other].chain[-1].kind == kind}
+        if len(fitting) == 1:
+            graph.union(i, fitting.pop())
+    best: dict[int, str] = {}
+    for i, key in sorted(enumerate(keys), key=lambda p: (described[p[0]], -counts[p[1]], p[0])):
+        best.setdefault(graph.find(i), key)
+    return {key: (best[graph.find(i)], entries[best[graph.find(i)]].origin)
+            for i, key in enumerate(keys)}
+
+
+def apply_aliases(mention: Mention, aliases: dict[str, tuple[str, str]]) -> Mention:
+    """The mention with its origin renamed to the story-wide identity of its entity."""
+    if mention.origin_key not in aliases or len(mention.chain) < 2:
+        return mention
+    key, name = aliases[mention.origin_key]
+    return replace(mention, origin_key=key, origin=name)
 
 
 def same_entity(a: str, b: str) -> bool:
+    """Whether two origin keys name one entity: equal, an acronym of the other, or one's core
+    words (without generic words like "spokesman", "press office") contained in the other's."""
     if a == b:
         return True
     if a.startswith(_ANONYMOUS_PREFIX) or b.startswith(_ANONYMOUS_PREFIX):
@@ -201,12 +350,12 @@ def same_entity(a: str, b: str) -> bool:
 
 
 def _acronym(name: str) -> str:
-    words = [w for w in name.split() if w not in ("of", "the", "for", "and")]
+    words = [w for w in name.split() if w not in _words().acronym_skip]
     return "".join(w[0] for w in words) if len(words) >= 2 else ""
 
 
 def _core_words(name: str) -> frozenset[str]:
-    return frozenset(w for w in name.split() if w not in _GENERIC and not w.isdigit())
+    return frozenset(w for w in name.split() if w not in _words().generic and not w.isdigit())
 
 
 def independent_origins(mentions: Sequence[Mention]) -> list[str]:

@@ -2,17 +2,21 @@
 
 A dispatcher walks the tokens of each sentence and hands every cue to the function for its form:
 
-- ``_speech_clause``: a speech verb from the lexicon with a subject. Its content is the clausal
-  complement after the verb ("X said (that) ..."; "X told Y that ..."; "X said: '...'"), the
-  infinitive for claim-like verbs ("the rebels claimed to have ..."), the clause before the
-  attribution ("..., X said."; "..., said X."; '"...," X said.'), or for a few verbs the object
-  ("the company confirmed the closure").
+- ``_verb_cue``: a cue verb from the lexicon with a subject (its own, or for "..., saying ..." and
+  "X stood up and said ..." the subject of the verb it hangs off). Its content is, in order: the
+  object of a cue preposition ("called for an inquiry"), the clausal complement after the verb
+  ("X said (that) ..."; "X told Y that ..."), the infinitive for claim- and will-like verbs
+  ("the rebels claimed to have ..."), the clause before the attribution ("..., X said.";
+  '"...," X said.'), or for some verbs the object ("the company confirmed the closure").
 - ``_according_to``: "According to X, ..." and "..., according to X."
+- ``_noun_cue``: "the rebels' claim to have ...", "the ministry's statement that ...".
+- ``_colon_cue``: transcript and headline lines "Name: what they said".
 
-Cited parties ("citing C", "quoted by C", "which quoted C") and outlets told ("told the Coast
-Herald") become extra chain hops (chains.py). Pronoun and bare nominal subjects ("he said", "the
-company said") keep their own span but take the name and kind of an earlier source (see
-``_resolve``).
+Each cue verb has a kind (``cue_type``: speech, belief, intention, evidence, stance; see
+data/attribution.yaml); only speech reports a claim downstream. Content spans follow PolNeAR's
+convention (attribution_spans.py). Cited parties ("citing C", "quoted by C") and outlets told
+("told the Coast Herald") become extra chain hops (chains.py); pronoun and bare nominal sources
+take the name and kind of an earlier source (attribution_resolve.py).
 """
 
 from __future__ import annotations
@@ -22,25 +26,27 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
-from ..model import Attribution, ChainLink, SourceKind, TextSpan
-from .chains import CitedParty, build_chain, find_cited_parties, heard_by_outlet, nest_chains
-from .sources import (
-    attribution_lexicon,
-    classify_source,
-    is_animate,
-    is_resolvable_nominal,
-    pronoun_class,
-    source_name,
-    type_word,
+from ..model import Attribution, ChainLink, TextSpan
+from .attribution_resolve import entity_referents, resolved, source_referent
+from .attribution_spans import (
+    content_span,
+    continued_quote,
+    doc_text,
+    inside_any,
+    quote_regions,
+    quoted,
+    source_span,
+    token_span,
 )
+from .chains import CitedParty, build_chain, find_cited_parties, heard_by_outlet, nest_chains
+from .sources import attribution_lexicon
 
-# Characters stripped from both ends of a content span: quotes, dashes and clause punctuation.
-# "?" and "!" stay: they are part of what was said.
-_EDGE_CHARS = " \t\r\n,;:.\"'“”‘’«»—–-"
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
-# How far back (characters) to look for the opening quote of a quote that spans sentences:
-# '"The dam is safe. We are monitoring it," he said.' A quoted paragraph is rarely longer.
-_MAX_QUOTE_CHARS = 1000
+# Verbs whose subject a participle or conjoined verb inherits: "X attacked Y, saying ...".
+_SHARED_SUBJECT_DEPS = frozenset({"advcl", "conj"})
+# Longest speaker name before a colon on a transcript or headline line ("Sen. Jane Doe:").
+_MAX_COLON_SPEAKER_TOKENS = 6
+_NO_CITED: tuple[CitedParty, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,20 +55,10 @@ class _Draft:
     source: Span
     cue: TextSpan
     content: TextSpan
-    cited: tuple[CitedParty, ...]
-    heard_by: tuple[ChainLink, ...]  # an outlet told by the speaker ("D told the Herald")
-
-
-@dataclass(frozen=True)
-class _Referent:
-    """A possible antecedent for a pronoun or nominal source."""
-    end: int  # character offset where it ends
-    name: str
-    kind: SourceKind
-    animate: bool
-    named: bool  # has a proper name (nominals like "the company" resolve only to these)
-    type_word: str | None  # the common noun ending the name ("hospital"), if any
-    from_attribution: bool  # an earlier source, preferred over a bare entity at the same place
+    cited: tuple[CitedParty, ...] = ()
+    heard_by: tuple[ChainLink, ...] = ()  # an outlet told by the speaker ("D told the Herald")
+    cue_type: str = "speech"
+    parts: tuple[TextSpan, ...] = ()  # the pieces of a discontinuous content
 
 
 def extract_attributions(doc: Doc) -> list[Attribution]:
@@ -72,8 +68,13 @@ def extract_attributions(doc: Doc) -> list[Attribution]:
 
 
 def _drafts(doc: Doc) -> Iterator[_Draft]:
+    quotes = quote_regions(doc_text(doc))
     for sent in _segments(doc):
         for token in sent:
+            # Words inside a quotation are the quoted speaker's ("I think", "you said"): the
+            # quotation is the content of the attribution around it, not a source of its own.
+            if inside_any(token.idx, quotes):
+                continue
             draft = _dispatch(token, sent)
             if draft is not None:
                 yield draft
@@ -97,37 +98,45 @@ def _dispatch(token: Token, sent: Span) -> _Draft | None:
     lex = attribution_lexicon()
     if token.lower_ == "according":
         return _according_to(token, sent)
-    if token.tag_.startswith("VB") and token.lemma_.lower() in lex.speech_verbs:
-        return _speech_clause(token, sent)
+    if token.tag_.startswith("VB") and token.lemma_.lower() in lex.cue_types:
+        return _verb_cue(token, sent)
     if token.pos_ == "NOUN" and token.lemma_.lower() in lex.noun_cues:
         return _noun_cue(token)
+    if token.text == ":":
+        return _colon_cue(token, sent)
     return None
 
 
 # --- forms -------------------------------------------------------------------------------------
 
-def _speech_clause(verb: Token, sent: Span) -> _Draft | None:
-    """"X said (that) ...", "..., X said", "..., said X", "X told Y that ...", "X claimed to"."""
+def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
+    """"X said (that) ...", "..., X said", "X called for ...", "..., saying ...", "X wants to"."""
     subject = _subject(verb)
-    if subject is None or _is_raising(verb):
+    if subject is None or _is_raising(verb) or _is_passive(verb):
         return None
     region = {t.i for t in subject.subtree} | {verb.i}
     cited = find_cited_parties(region, sent)
     excluded = _tokens_of(cited)
-    source = _trimmed(verb.doc, [t.i for t in subject.subtree], excluded)
+    source = source_span(verb.doc, [t.i for t in subject.subtree], excluded)
     if source is None:
         return None
-    clause_start = min(source.start, verb.i)
-    content = (
-        _content_after(verb, excluded)
-        or _content_before(verb, sent, clause_start, excluded)
-        or _object_content(verb)
-    )
+    cue, content = _preposition_content(verb)
+    if content is None:
+        cue = token_span(verb, verb)
+        clause_start = min(source.start, verb.i)
+        content = (
+            _content_after(verb, excluded)
+            or _content_before(verb, sent, clause_start, excluded)
+            or _object_content(verb)
+        )
     if content is None:
         return None
+    content, parts = _with_continuation(verb.doc, content, max(source.end_char, cue.end))
+    if not parts:
+        content, parts = _with_quote_before(verb, sent, min(source.start, verb.i), content)
     heard = heard_by_outlet(verb, verb.lower_) if verb.lemma_ == "tell" else None
-    return _Draft(source, _token_span(verb, verb), content, tuple(cited),
-                  (heard,) if heard else ())
+    cue_type = attribution_lexicon().cue_types[verb.lemma_.lower()]
+    return _Draft(source, cue, content, tuple(cited), (heard,) if heard else (), cue_type, parts)
 
 
 def _according_to(according: Token, sent: Span) -> _Draft | None:
@@ -139,18 +148,18 @@ def _according_to(according: Token, sent: Span) -> _Draft | None:
     region = {t.i for t in according.subtree}
     cited = find_cited_parties(region, sent)
     excluded = _tokens_of(cited) | region
-    source = _trimmed(sent.doc, [t.i for t in pobj.subtree], _tokens_of(cited))
+    source = source_span(sent.doc, [t.i for t in pobj.subtree], _tokens_of(cited))
     if source is None:
         return None
-    before = _span_of(sent.doc, sent.start, min(region) - 1, excluded)
-    after = _span_of(sent.doc, max(region) + 1, sent.end - 1, excluded)
+    before = content_span(sent.doc, sent.start, min(region) - 1, excluded)
+    after = content_span(sent.doc, max(region) + 1, sent.end - 1, excluded)
     if before and after:  # "The toll, according to X, rose": no contiguous clause; take it all
-        content = _span_of(sent.doc, sent.start, sent.end - 1, set())
+        content = content_span(sent.doc, sent.start, sent.end - 1, set())
     else:
         content = before or after
     if content is None:
         return None
-    return _Draft(source, _token_span(according, to), content, tuple(cited), ())
+    return _Draft(source, token_span(according, to), content, tuple(cited))
 
 
 def _noun_cue(noun: Token) -> _Draft | None:
@@ -162,11 +171,31 @@ def _noun_cue(noun: Token) -> _Draft | None:
     complement = next((c for c in noun.children if _is_noun_complement(c)), None)
     if complement is None:
         return None
-    source = _trimmed(noun.doc, [t.i for t in owner.subtree if t.tag_ != "POS"], set())
-    content = _span_of(noun.doc, complement.left_edge.i, complement.right_edge.i, set())
+    source = source_span(noun.doc, [t.i for t in owner.subtree if t.tag_ != "POS"], set())
+    content = content_span(noun.doc, complement.left_edge.i, complement.right_edge.i, set())
     if source is None or content is None:
         return None
-    return _Draft(source, _token_span(noun, noun), content, (), ())
+    return _Draft(source, token_span(noun, noun), content)
+
+
+def _colon_cue(colon: Token, sent: Span) -> _Draft | None:
+    """"Carly Fiorina: 'Bill Clinton's fair game.'": a short name opening a line, then a colon;
+    the rest of the line is what the named person said (transcripts, quote headlines)."""
+    doc = colon.doc
+    speaker = doc[sent.start : colon.i]
+    if not 1 <= len(speaker) <= _MAX_COLON_SPEAKER_TOKENS or not _starts_line(doc, sent.start):
+        return None
+    if not any(t.pos_ == "PROPN" for t in speaker) or any(
+        t.pos_ in ("VERB", "AUX") or t.is_punct and t.text != "." for t in speaker
+    ):
+        return None
+    source = source_span(doc, list(range(sent.start, colon.i)), set())
+    text = doc_text(doc)
+    line_end = text.find("\n", colon.idx)
+    content = quoted(text, colon.idx + 1, line_end if line_end >= 0 else len(text))
+    if source is None or content is None:
+        return None
+    return _Draft(source, token_span(colon, colon), content)
 
 
 def _is_noun_complement(child: Token) -> bool:
@@ -177,15 +206,36 @@ def _is_noun_complement(child: Token) -> bool:
 
 # --- content -----------------------------------------------------------------------------------
 
+def _preposition_content(verb: Token) -> tuple[TextSpan | None, TextSpan | None]:
+    """"called for an inquiry", "referring to the plan": cue up to the preposition, its object
+    the content (only when the verb has no clausal complement of its own)."""
+    preps = attribution_lexicon().preposition_cues.get(verb.lemma_.lower())
+    if not preps or any(c.dep_ == "ccomp" for c in verb.children):
+        return None, None
+    for child in verb.children:
+        if child.i > verb.i and child.lower_ in preps and child.dep_ in ("prep", "prt"):
+            obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None and child.i == _next_word(verb).i:
+                content = content_span(verb.doc, obj.left_edge.i, obj.right_edge.i, set())
+                return token_span(verb, child), content
+    return None, None
+
+
+def _next_word(token: Token) -> Token:
+    doc = token.doc
+    return doc[token.i + 1] if token.i + 1 < len(doc) else token
+
+
 def _content_after(verb: Token, excluded: set[int]) -> TextSpan | None:
     """The clausal complement after the verb ("said (that) ...", "claimed to have ...")."""
     lex = attribution_lexicon()
+    takes_infinitive = (verb.lemma_.lower() in lex.infinitive_content
+                        or lex.cue_types.get(verb.lemma_.lower()) == "intention")
     for child in verb.children:
         if child.i < verb.i:
             continue
-        infinitive = child.dep_ == "xcomp" and verb.lemma_.lower() in lex.infinitive_content
-        if child.dep_ == "ccomp" or infinitive:
-            return _span_of(verb.doc, child.left_edge.i, child.right_edge.i, excluded)
+        if child.dep_ == "ccomp" or (child.dep_ == "xcomp" and takes_infinitive):
+            return content_span(verb.doc, child.left_edge.i, child.right_edge.i, excluded)
     return None
 
 
@@ -203,55 +253,83 @@ def _content_before(
     )
     if not (complement_before or attached_to_earlier or after_comma):
         return None
-    # The parser's sentence can run across a paragraph break; reported speech does not.
-    first = sent.start
-    for token in doc[sent.start : clause_start]:
-        if "\n" in token.text:
-            first = token.i + 1
-    content = _span_of(doc, first, clause_start - 1, excluded)
-    return _with_opening_quote(doc.text, doc[first].idx, doc[clause_start].idx, content)
-
-
-def _with_opening_quote(
-    text: str, sent_start: int, clause_start: int, content: TextSpan | None
-) -> TextSpan | None:
-    """Extend content back to the opening quote when the quote began in an earlier sentence."""
-    if content is None:
-        return None
-    before = text[sent_start:clause_start]
-    if before.count('"') % 2 == 1:
-        opener = '"'
-    elif before.count("”") > before.count("“"):
-        opener = "“"
-    else:
-        return content
-    start = text.rfind(opener, max(0, sent_start - _MAX_QUOTE_CHARS), sent_start)
-    if start < 0 or "\n\n" in text[start:sent_start]:  # quotes do not cross paragraphs
-        return content
-    return _stripped(text, start, content.end)
+    return content_span(doc, sent.start, clause_start - 1, excluded)
 
 
 def _object_content(verb: Token) -> TextSpan | None:
-    """"The company confirmed the closure": the object is what was confirmed."""
+    """"The company confirmed the closure", "X called the plan a disgrace": the object (with its
+    predicate) is what was confirmed or called."""
     if verb.lemma_.lower() not in attribution_lexicon().object_content:
         return None
-    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-    return _span_of(verb.doc, obj.left_edge.i, obj.right_edge.i, set()) if obj else None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None:
+        return None
+    last = max(c.right_edge.i for c in verb.children if c.dep_ in ("dobj", "oprd"))
+    return content_span(verb.doc, obj.left_edge.i, last, set())
+
+
+def _with_continuation(
+    doc: Doc, content: TextSpan, clause_end: int
+) -> tuple[TextSpan, tuple[TextSpan, ...]]:
+    """Join the rest of a quote the attribution interrupts: '"A," she said. "B."'."""
+    if content.end > clause_end:
+        return content, ()
+    line_end = doc_text(doc).find("\n", clause_end)
+    rest = continued_quote(doc_text(doc), content, clause_end,
+                           line_end if line_end >= 0 else len(doc_text(doc)))
+    if rest is None or _has_verb_between(doc, clause_end, rest.start):
+        return content, ()
+    return TextSpan.of(doc_text(doc), content.start, rest.end), (content, rest)
+
+
+def _with_quote_before(
+    verb: Token, sent: Span, clause_start: int, content: TextSpan
+) -> tuple[TextSpan, tuple[TextSpan, ...]]:
+    """'"A," she said, "B."' parsed with B as the complement: A is the first piece."""
+    doc = verb.doc
+    if content.start < verb.idx or clause_start <= sent.start or not content.text.startswith(
+            ('"', "“", "''")):
+        return content, ()
+    before = content_span(doc, sent.start, clause_start - 1, set())
+    if before is None or not before.text.startswith(('"', "“", "''")) or not before.text.endswith(
+            ('"', "”", "''")) or _has_verb_between(doc, before.end, doc[clause_start].idx):
+        return content, ()
+    return TextSpan.of(doc_text(doc), before.start, content.end), (before, content)
+
+
+def _has_verb_between(doc: Doc, start: int, end: int) -> bool:
+    """Whether a verb sits between two offsets ('..." she said, adding "...' is two claims)."""
+    if end <= start:
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 # --- sources -----------------------------------------------------------------------------------
 
 def _subject(verb: Token) -> Token | None:
-    """The speaking subject; relative pronouns ("which quoted ...") are modifiers, not speakers."""
+    """The subject; a participle or conjoined verb without one shares its head's ("X attacked Y,
+    saying ..."). Relative pronouns ("which quoted ...") are modifiers, not speakers."""
     for child in verb.children:
         if child.dep_ == "nsubj":
             return None if child.tag_ in _RELATIVE_TAGS else child
+    if verb.dep_ in _SHARED_SUBJECT_DEPS and verb.head.i < verb.i and verb.head.pos_ == "VERB":
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None
+        return next((c for c in verb.head.children if c.dep_ == "nsubj"
+                     and c.tag_ not in _RELATIVE_TAGS), None)
     return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
 def _is_raising(verb: Token) -> bool:
     """"The bridge said to be the oldest ...": "said" + to-infinitive reports no speech."""
-    if verb.lemma_.lower() in attribution_lexicon().infinitive_content:
+    lex = attribution_lexicon()
+    if verb.lemma_.lower() in lex.infinitive_content or lex.cue_types.get(
+            verb.lemma_.lower()) == "intention":
         return False
     return any(
         c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
@@ -259,116 +337,39 @@ def _is_raising(verb: Token) -> bool:
     )
 
 
-def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
-    """Give pronoun and bare-nominal sources the name and kind of an earlier source.
+def _starts_line(doc: Doc, i: int) -> bool:
+    return i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
 
-    The rule, kept deliberately simple: "he"/"she" take the latest earlier source or PERSON entity
-    that names people; "it" the latest that does not; "they"/"we" the latest source or ORG entity;
-    "the company" / "the agency" / "the spokesman" (bare definite nominals) take the latest earlier
-    *named* source or entity of the same kind. Unresolved sources keep their own text.
-    """
-    referents = [_entity_referent(ent) for ent in doc.ents if _is_speaker_entity(ent)]
+
+def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
+    """Attributions from drafts, each source named through its antecedent (attribution_resolve)."""
+    referents = entity_referents(doc)
     attributions = []
     for draft in sorted(drafts, key=lambda d: d.source.start):
-        name, kind, animate = _resolved(draft.source, referents)
-        referents.append(_Referent(
-            draft.source.end_char, name, kind, animate,
-            named=any(t.pos_ == "PROPN" for t in draft.source), type_word=type_word(draft.source),
-            from_attribution=True,
-        ))
+        name, kind, animate = resolved(draft.source, referents)
+        referents.append(source_referent(draft.source, name, kind, animate))
         speaker = ChainLink(name, kind, draft.cue.text.lower())
         chain = build_chain(speaker, draft.cited, draft.heard_by)
-        source = TextSpan.of(doc.text, draft.source.start_char, draft.source.end_char)
-        attributions.append(Attribution(source, draft.cue, draft.content, kind, chain))
+        source = _source_text_span(doc, draft.source)
+        attributions.append(Attribution(source, draft.cue, draft.content, kind, chain,
+                                        draft.cue_type, draft.parts))
     return sorted(attributions, key=lambda a: a.cue.start)
 
 
-def _resolved(source: Span, referents: list[_Referent]) -> tuple[str, SourceKind, bool]:
-    own_kind = classify_source(source)
-    pronoun = pronoun_class(source)
-    if pronoun is not None:
-        found = _latest(referents, source.start_char, lambda r: _fits_pronoun(r, pronoun))
-        return (found.name, found.kind, found.animate) if found else (source.text, "unknown", False)
-    if is_resolvable_nominal(source):
-        noun = source[-1].lemma_.lower()
-        found = _latest(referents, source.start_char, lambda r: (
-            r.named and r.kind == own_kind and r.type_word in (None, noun)))
-        if found:
-            return found.name, found.kind, found.animate
-    return source_name(source), own_kind, is_animate(source)
+def _source_text_span(doc: Doc, source: Span) -> TextSpan:
+    """The source as PolNeAR marks it: an appositive's closing comma belongs to it
+    ("Ana Diaz, a spokeswoman for the union, said"). The chain keeps the name without it."""
+    end = source.end_char
+    after = source.end
+    closes_appositive = (
+        after + 1 < len(doc) and doc[after].text == ","
+        and doc[after + 1].pos_ in ("VERB", "AUX")
+        and any(t.dep_ == "appos" for t in source.root.children)
+    )
+    if closes_appositive:
+        end = doc[after].idx + 1
+    return TextSpan.of(doc_text(doc), source.start_char, end)
 
-
-def _fits_pronoun(referent: _Referent, pronoun: str) -> bool:
-    if pronoun == "animate":
-        return referent.animate
-    if pronoun == "inanimate":
-        return not referent.animate and referent.kind != "person"
-    return referent.from_attribution or not referent.animate
-
-
-def _latest(referents: list[_Referent], before: int, fits) -> _Referent | None:
-    earlier = [r for r in referents if r.end <= before and fits(r)]
-    return max(earlier, key=lambda r: (r.end, r.from_attribution), default=None)
-
-
-def _is_speaker_entity(ent: Span) -> bool:
-    """People and organisations; NER also tags a company named before its site as a facility
-    ("the Keller Textiles plant"), which counts when its name words type it."""
-    if ent.label_ in ("PERSON", "ORG"):
-        return True
-    return ent.label_ == "FAC" and classify_source(ent) != "unknown"
-
-
-def _entity_referent(ent: Span) -> _Referent:
-    animate = ent.label_ == "PERSON"
-    return _Referent(ent.end_char, ent.text, classify_source(ent), animate, True, type_word(ent),
-                     False)
-
-
-# --- spans -------------------------------------------------------------------------------------
 
 def _tokens_of(cited: list[CitedParty]) -> set[int]:
     return {i for c in cited for i in c.tokens}
-
-
-def _trimmed(doc: Doc, indices: list[int], excluded: set[int]) -> Span | None:
-    """The token range over ``indices`` without excluded tokens or punctuation at its edges."""
-    if not indices:
-        return None
-    start, end = min(indices), max(indices) + 1
-    while start < end and (start in excluded or doc[start].is_punct):
-        start += 1
-    while end > start and (end - 1 in excluded or doc[end - 1].is_punct):
-        end -= 1
-    return doc[start:end] if start < end else None
-
-
-def _span_of(doc: Doc, first: int, last: int, excluded: set[int]) -> TextSpan | None:
-    """Tokens first..last (inclusive) minus excluded tokens, "that" and punctuation at the edges,
-    then quotes and punctuation stripped from the text's edges."""
-    while first <= last and _skippable_edge(doc[first], excluded, leading=True):
-        first += 1
-    while last >= first and _skippable_edge(doc[last], excluded, leading=False):
-        last -= 1
-    if first > last:
-        return None
-    return _stripped(doc.text, doc[first].idx, doc[last].idx + len(doc[last]))
-
-
-def _stripped(text: str, start: int, end: int) -> TextSpan | None:
-    """text[start:end] without quotes, dashes and clause punctuation at its edges."""
-    while start < end and text[start] in _EDGE_CHARS:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_CHARS:
-        end -= 1
-    return TextSpan.of(text, start, end) if start < end else None
-
-
-def _skippable_edge(token: Token, excluded: set[int], leading: bool) -> bool:
-    if token.i in excluded or token.is_space or (token.is_punct and token.text not in "?!"):
-        return True
-    return leading and token.dep_ == "mark" and token.lower_ == "that"
-
-
-def _token_span(first: Token, last: Token) -> TextSpan:
-    return TextSpan.of(first.doc.text, first.idx, last.idx + len(last))

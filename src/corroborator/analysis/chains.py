@@ -9,6 +9,7 @@ decides what the clause is, and provenance later prepends the publishing outlet.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -108,24 +109,33 @@ def nest_chains(attributions: Sequence[Attribution]) -> list[Attribution]:
 
 
 def _with_chain(a: Attribution, chain: tuple[ChainLink, ...]) -> Attribution:
-    return Attribution(a.source, a.cue, a.content, a.source_kind, chain)
+    return dataclasses.replace(a, chain=chain)
 
 
 def _enclosing(inner: Attribution, attributions: Sequence[Attribution]) -> Attribution | None:
     """The attribution with the smallest content that strictly contains all of ``inner``.
 
-    Strict containment of the content keeps the relation acyclic.
+    Strict containment of the content keeps the relation acyclic. Non-speech attributions
+    without a cited source never enclose (see ``_passes_claims_on``).
     """
     best = None
     for outer in attributions:
         content = outer.content
         if outer is inner or len(content.text) <= len(inner.content.text):
             continue
+        if not _passes_claims_on(outer):
+            continue
         inside = all(content.start <= s.start and s.end <= content.end
                      for s in (inner.cue, inner.source, inner.content))
         if inside and (best is None or len(content.text) < len(best.content.text)):
             best = outer
     return best
+
+
+def _passes_claims_on(outer: Attribution) -> bool:
+    """Only speech passes a claim on ("X said that Y said ..."); a belief, intention or stance
+    ("X thinks Y said ...") does so only when it names its own source ("citing C")."""
+    return outer.cue_type == "speech" or len(outer.chain) > 1
 
 
 def _is_citing_modifier(token: Token) -> bool:

@@ -1,14 +1,16 @@
 """Check-worthy claims: which sentences assert a checkable fact, linked to their evidence.
 
-A first, transparent rule score (ClaimBuster-style features without the learning): concrete
-numbers, dates, named actors and places, reported speech and event verbs make a sentence worth
-checking; questions, very short sentences and opinion-only sentences do not. Issue 5 replaces the
-score with a measured classifier; the links to attribution, hedges and values stay.
+Two scores decide (``is_claim``): a transparent rule score (ClaimBuster-style features: concrete
+numbers, dates, named actors and places, reported speech and event verbs; questions, very short
+and verbless sentences score 0) gates every claim; sentences without a number, date,
+attribution or hedge must also reach a learned probability (``analysis.checkworthy``, a logistic
+regression trained on ClaimBuster). The claim keeps the learned probability as its
+``checkworthiness``; the links to attribution, hedges and values are the same either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc, Span
 
@@ -23,9 +25,8 @@ from ..model import (
     TextSpan,
 )
 from ..settings import Settings
+from .checkworthy import ACTOR_LABELS, PLACE_LABELS, load_model, rule_features
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "NORP"})
 # Words that negate the whole assertion even without a syntactic "neg" child.
 NEGATING_WORDS = frozenset({"no", "none", "nobody", "nothing", "never", "neither", "denied",
                             "denies", "deny", "rejected", "refuted"})
@@ -45,10 +46,12 @@ def extract_claims(
     settings: Settings,
 ) -> list[Claim]:
     claims: list[Claim] = []
+    model = load_model()
+    text = doc.text  # Doc.text re-joins every token on each access: read it once
     for sent in doc.sents:
         if not sent.text.strip():
             continue
-        sentence = _trimmed_span(doc.text, sent.start_char, sent.end_char)
+        sentence = _trimmed_span(text, sent.start_char, sent.end_char)
         def inside(span: TextSpan, sentence: TextSpan = sentence) -> bool:
             return sentence.start <= span.start and span.end <= sentence.end
 
@@ -62,8 +65,11 @@ def extract_claims(
         )
         sent_dates = tuple(d for d in dates if inside(d.span))
         sent_entities = [e for e in entities if inside(e.span)]
-        score = checkworthiness(sent, sent_quantities, sent_dates, sent_entities, attribution)
-        if score < settings.min_checkworthiness:
+        rule_score = checkworthiness(sent, sent_quantities, sent_dates, sent_entities, attribution)
+        features = rule_features(sent_quantities, sent_dates, sent_entities, attribution)
+        probability = model.probability(sentence.text, features)
+        sent_hedges = tuple(h for h in hedges if _overlaps(h.scope, sentence))
+        if not is_claim(probability, rule_score, features, settings, hedged=bool(sent_hedges)):
             continue
         claim_span = _claim_span(sentence, attribution)
         claims.append(Claim(
@@ -71,15 +77,39 @@ def extract_claims(
             span=claim_span,
             sentence=sentence,
             attribution=attribution,
-            hedges=tuple(h for h in hedges if _overlaps(h.scope, sentence)),
+            hedges=sent_hedges,
             quantities=sent_quantities,
             dates=sent_dates,
             places=tuple(e for e in sent_entities if e.label in PLACE_LABELS),
             actors=tuple(e for e in sent_entities if e.label in ACTOR_LABELS),
             negated=is_negated(doc, claim_span, attribution),
-            checkworthiness=round(score, 3),
+            checkworthiness=round(probability, 3),
         ))
     return claims
+
+
+def is_claim(
+    probability: float,
+    rule_score: float,
+    features: Mapping[str, float],
+    settings: Settings,
+    hedged: bool = False,
+) -> bool:
+    """Whether a sentence becomes a claim.
+
+    ``probability`` is the learned check-worthiness, ``rule_score`` the rule's, ``features`` the
+    sentence's ``rule_features``. The rule gates every claim (no verb, a question or a fragment
+    is never one). Sentences with a number, a date, an attribution or a hedge are then kept:
+    values and sources are what cross-source comparison works on, and a hedge ("reportedly")
+    marks an assertion someone made that is not yet verified. Plain narration must also convince
+    the model, which drops background ("The plant makes school uniforms") and colour.
+    """
+    if rule_score < settings.min_checkworthiness:
+        return False
+    has_evidence = hedged or any(
+        features.get(name) for name in ("has_quantity", "has_date", "has_attribution")
+    )
+    return has_evidence or probability >= settings.min_claim_probability
 
 
 def checkworthiness(
@@ -137,11 +167,19 @@ def _has_noun_subject(sent: Span) -> bool:
 
 
 def _attribution_for(sentence: TextSpan, attributions: Sequence[Attribution]) -> Attribution | None:
-    """The attribution whose content or cue lies in this sentence (content first)."""
-    for attribution in attributions:
+    """The speech attribution whose content or cue lies in this sentence (content first), with
+    its content cut to the bare claim words (first piece, no quotes or "that")."""
+    from dataclasses import replace
+
+    from .attribution_spans import claim_content
+
+    # Beliefs, intentions, evidence and stances state no claim of their source's.
+    speech = [replace(a, content=claim_content(a), content_parts=())
+              for a in attributions if a.cue_type == "speech"]
+    for attribution in speech:
         if _overlaps(attribution.content, sentence):
             return attribution
-    for attribution in attributions:
+    for attribution in speech:
         if _overlaps(attribution.cue, sentence):
             return attribution
     return None

@@ -32,12 +32,17 @@ _LABEL_KINDS: dict[str, SourceKind] = {"PERSON": "person", "ORG": "organisation"
 # Kinds whose proper-name words are consulted, in this order.
 _NAME_KINDS: tuple[SourceKind, ...] = ("outlet", "party", "official", "organisation")
 _BODY_KINDS = frozenset({"official", "party", "outlet", "organisation"})
+# Cue verb lists in attribution.yaml ("<kind>_verbs"), in order of precedence; the kind becomes
+# the attribution's cue_type.
+_CUE_KINDS = ("speech", "belief", "intention", "evidence", "stance")
 _MAX_DEPTH = 3  # representative -> body -> appositive is as deep as real phrases go
 
 
 @dataclass(frozen=True)
 class AttributionLexicon:
     speech_verbs: frozenset[str]
+    cue_types: dict[str, str]  # cue verb lemma -> cue_type; speech verbs win over other lists
+    preposition_cues: dict[str, frozenset[str]]  # verb lemma -> prepositions joining its cue
     object_content: frozenset[str]
     infinitive_content: frozenset[str]
     citing_verbs: frozenset[str]
@@ -67,8 +72,17 @@ def attribution_lexicon() -> AttributionLexicon:
             kind: tuple(str(w).lower() for w in spec.get(key, ())) for kind, spec in kinds.items()
         }
 
+    cue_types: dict[str, str] = {}
+    for kind in _CUE_KINDS:  # later kinds do not overwrite earlier ones: speech comes first
+        for verb in cues[f"{kind}_verbs"]:
+            cue_types.setdefault(str(verb), kind)
     return AttributionLexicon(
         speech_verbs=frozenset(cues["speech_verbs"]),
+        cue_types=cue_types,
+        preposition_cues={
+            str(verb): frozenset(str(p) for p in preps)
+            for verb, preps in cues["preposition_cues"].items()
+        },
         object_content=frozenset(cues["object_content"]),
         infinitive_content=frozenset(cues["infinitive_content"]),
         citing_verbs=frozenset(cues["citing_verbs"]),
@@ -173,10 +187,15 @@ def _kind_of_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
 
 def _kind_of_name_words(name: str, lex: AttributionLexicon, multiword: bool) -> SourceKind | None:
     for kind in _NAME_KINDS:
-        words = [w for w in lex.name_words.get(kind, ()) if (" " in w) == multiword]
-        if _has_phrase(name, tuple(words)):
+        if _has_phrase(name, _name_words(kind, multiword)):
             return kind
     return None
+
+
+@lru_cache(maxsize=16)
+def _name_words(kind: str, multiword: bool) -> tuple[str, ...]:
+    return tuple(w for w in attribution_lexicon().name_words.get(kind, ())
+                 if (" " in w) == multiword)
 
 
 def _partitive_whole(head: Token) -> Token | None:
@@ -272,9 +291,11 @@ def type_word(span: Span) -> str | None:
 
 
 def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    return any(_phrase_pattern(p).search(text) for p in phrases)
+    return bool(phrases) and _phrases_pattern(phrases).search(text) is not None
 
 
-@lru_cache(maxsize=1024)
-def _phrase_pattern(phrase: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)")
+@lru_cache(maxsize=256)
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One whole-word alternation per word list (a list is searched on every source phrase)."""
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")

@@ -7,7 +7,8 @@ whose cue it overlaps most, falling back on content overlap), then every role is
 
 - exact span: the predicted span equals the gold span (after trimming whitespace);
 - loose span: equal after both spans lose edge quotes, punctuation and a leading "that"
-  (PolNeAR keeps them in content; the product strips them on purpose, see docs/attribution.md);
+  (the product follows PolNeAR's content convention since attribution.yaml version 3; loose shows
+  how much of the remaining content error is only at the edges);
 - token overlap: the words the predicted and gold spans share, summed over paired attributions,
   divided by all predicted words (precision) or all gold words (recall) of that role.
 
@@ -83,7 +84,8 @@ def load_polnear(folder: Path, split: str) -> list[GoldArticle]:
 
 
 def predicted_spans(doc: Doc) -> list[Spans]:
-    """The product's attributions as role spans."""
+    """The product's attributions (every cue_type) as role spans; a discontinuous content is
+    scored by the stretch covering its pieces, as PolNeAR's start/end are."""
     from ..analysis.attribution import extract_attributions
 
     return [

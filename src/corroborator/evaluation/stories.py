@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 import numpy as np
 
-from ..model import Analysis, Article
+from ..model import Analysis, Article, Story
 from ..settings import DEFAULT_SETTINGS, Settings
 from .ecbplus import (
     DEFAULT_ECBPLUS_DIR,
@@ -191,11 +191,23 @@ def analyse_docs(docs: Sequence[EcbDoc], settings: Settings = DEFAULT_SETTINGS) 
 def pipeline_stories(analyses: Sequence[Analysis], settings: Settings = DEFAULT_SETTINGS,
                      embedder=None) -> dict[str, int]:
     """Doc id -> story index as ``cluster_stories`` (the pipeline stage itself) groups them."""
+    return _labels(_cluster(analyses, settings, embedder))
+
+
+def _cluster(analyses: Sequence[Analysis], settings: Settings, embedder=None) -> list[Story]:
     from ..embed import default_embedder
     from ..stories import cluster_stories
 
-    stories = cluster_stories(analyses, embedder or default_embedder(), settings)
+    return cluster_stories(analyses, embedder or default_embedder(), settings)
+
+
+def _labels(stories: Sequence[Story]) -> dict[str, int]:
     return {aid: index for index, story in enumerate(stories) for aid in story.article_ids}
+
+
+def decision_counts(stories: Sequence[Story]) -> Counter[str]:
+    """How many new / join / merge decisions built the stories (from their histories)."""
+    return Counter(event.kind for story in stories for event in story.history)
 
 
 # --- per-topic diagnosis ---------------------------------------------------------------------
@@ -253,7 +265,10 @@ class Evaluation:
 
 
 def evaluate(data_dir: Path, test_topics: Sequence[int], train_topics: Sequence[int] | None,
-             seed: int | None = 0, settings: Settings = DEFAULT_SETTINGS) -> Evaluation:
+             seed: int | None = 0, settings: Settings = DEFAULT_SETTINGS,
+             with_train: bool = False) -> Evaluation:
+    """Held-out scores of the pipeline and the baseline; ``with_train`` adds the pipeline on the
+    training topics (one stream of its own; slower: every training doc is analysed)."""
     docs = load_ecbplus(data_dir)
     present = sorted({d.topic for d in docs})
     train_topics = train_topics or [t for t in present if t not in set(test_topics)]
@@ -268,14 +283,22 @@ def evaluate(data_dir: Path, test_topics: Sequence[int], train_topics: Sequence[
     start = time.perf_counter()
     analyses = analyse_docs(test, settings)
     middle = time.perf_counter()
-    predicted = pipeline_stories(analyses, settings)
+    stories = _cluster(analyses, settings)
+    predicted = _labels(stories)
     end = time.perf_counter()
+    decisions = decision_counts(stories)
     notes.append(f"analysis {middle - start:.1f} s, cluster_stories {end - middle:.1f} s; "
-                 f"stories: pipeline {len(set(predicted.values()))}, "
-                 f"baseline {len(set(baseline.values()))}")
+                 f"stories: pipeline {len(stories)}, baseline {len(set(baseline.values()))}; "
+                 f"decisions: {decisions['new']} new, {decisions['join']} join, "
+                 f"{decisions['merge']} merge")
+    rows = {"pipeline (cluster_stories)": score(gold, predicted),
+            "tfidf single pass": score(gold, baseline)}
+    if with_train:
+        ordered_train = stream_order(train, seed)
+        train_predicted = pipeline_stories(analyse_docs(ordered_train, settings), settings)
+        rows["pipeline, training topics"] = score(gold_stories(ordered_train), train_predicted)
     return Evaluation(
-        rows={"pipeline (cluster_stories)": score(gold, predicted),
-              "tfidf single pass": score(gold, baseline)},
+        rows=rows,
         per_topic={"pipeline (cluster_stories)": topic_failures(test, predicted),
                    "tfidf single pass": topic_failures(test, baseline)},
         notes=notes,
@@ -289,10 +312,10 @@ def format_evaluation(result: Evaluation) -> str:
     for name, s in result.rows.items():
         lines.append(f"{name:<28} {s.b3_precision:6.3f} {s.b3_recall:6.3f} {s.b3_f1:6.3f} "
                      f"{s.ceaf_e:6.3f} {s.v_measure:6.3f} {s.ari:6.3f}")
-    for name, rows in result.per_topic.items():
+    for name, per_topic in result.per_topic.items():
         lines += ["", f"per-topic B3 F1, {name}:"]
         lines += [f"  topic {t:>2}  {f1:5.3f}  {cause if f1 < 0.999 else ''}"
-                  for t, f1, cause in rows]
+                  for t, f1, cause in per_topic]
     return "\n".join(lines)
 
 
@@ -309,10 +332,13 @@ def _topics(value: str | None) -> list[int] | None:
               show_default=True, help="Comma-separated held-out topics that are scored.")
 @click.option("--seed", default=0, show_default=True, type=int,
               help="Seed of the arrival-order shuffle (-1 = doc id order).")
-def command(data_dir: Path, train_topics: str | None, test_topics: str, seed: int) -> None:
+@click.option("--with-train", is_flag=True,
+              help="Also score the pipeline on the training topics (analyses them: slower).")
+def command(data_dir: Path, train_topics: str | None, test_topics: str, seed: int,
+            with_train: bool) -> None:
     """Score story clustering on ECB+ held-out topics: the pipeline vs a TF-IDF baseline."""
     if not ecbplus_available(data_dir):
         raise click.ClickException(f"no ECB+ data at {data_dir} (expected docs.jsonl)")
     result = evaluate(data_dir, _topics(test_topics) or [], _topics(train_topics),
-                      None if seed < 0 else seed)
+                      None if seed < 0 else seed, with_train=with_train)
     click.echo(format_evaluation(result))

@@ -4,6 +4,8 @@ Every entry point that emits a report (CLI ``--json``, API, Python API) goes thr
 ``to_contract`` so the shape is defined in exactly one place. The required fields follow
 /work/shared/DESIGN.md; extra fields (attribution chains, hedge scopes, claim origins and
 explanations, minor conflicts, problems) are additions a consumer may ignore.
+Issue 6 adds, per claim, its ``timeline`` (first report, followers, hedging, confirmation,
+contradiction) and, at the top level, ``outlets``: a profile of each outlet of this report.
 Key order is fixed by construction (dicts keep insertion order), so two runs over the same
 input give byte-identical files.
 """
@@ -12,6 +14,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 
 import corroborator
@@ -29,8 +33,12 @@ from corroborator.model import (
     Quantity,
     Report,
     StoryReport,
+    TimelineEvent,
 )
+from corroborator.profile import OutletProfile, Share, outlet_profiles
 from corroborator.report.schema import load_schema, validate_contract
+from corroborator.serialize import to_dict
+from corroborator.timeline import claim_timeline
 
 SCHEMA_ID = "corroborator.report/1"
 
@@ -45,11 +53,13 @@ def package_version() -> str:
 
 def to_contract(report: Report) -> dict:
     """The report as a ``corroborator.report/1`` dict (JSON-ready: str, int, float, list, dict)."""
+    analyses = {a.article.id: a for a in report.analyses}
     return {
         "schema": SCHEMA_ID,
         "generated_by": {"name": "corroborator", "version": package_version()},
         "articles": [_article(a) for a in report.analyses],
-        "stories": [_story(s) for s in report.stories],
+        "stories": [_story(s, analyses) for s in report.stories],
+        "outlets": [_outlet(p) for p in outlet_profiles(report)],
         "problems": [_problem(p) for p in report.problems],
     }
 
@@ -103,18 +113,18 @@ def _link(link: ChainLink) -> dict:
 
 # --- stories ---------------------------------------------------------------------------------
 
-def _story(story_report: StoryReport) -> dict:
+def _story(story_report: StoryReport, analyses: Mapping[str, Analysis]) -> dict:
     story = story_report.story
     return {
         "id": story.id,
         "title": story.title,
         "article_ids": list(story.article_ids),
-        "claims": [_claim_group(g) for g in story_report.claims],
+        "claims": [_claim_group(g, analyses) for g in story_report.claims],
         "framing": [_framing(f) for f in story_report.framing],
     }
 
 
-def _claim_group(group: ClaimGroup) -> dict:
+def _claim_group(group: ClaimGroup, analyses: Mapping[str, Analysis]) -> dict:
     return {
         "id": group.id,
         "text": group.text,
@@ -124,7 +134,24 @@ def _claim_group(group: ClaimGroup) -> dict:
         "explanation": group.explanation,
         "mentions": [_mention(m) for m in group.mentions],
         "conflicts": [_conflict(c) for c in group.conflicts],
+        # getattr: ``evolution`` is added by the provenance/conflicts work of issue 6
+        "evolution": [to_dict(e) for e in getattr(group, "evolution", ())],
+        "timeline": [_timeline_event(e) for e in claim_timeline(group, analyses)],
     }
+
+
+def _timeline_event(event: TimelineEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "article_id": event.article_id,
+        "outlet": event.outlet,
+        "published": _iso(event.published),
+        "note": event.note,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _mention(mention: Mention) -> dict:
@@ -185,6 +212,9 @@ def _conflict(conflict: Conflict) -> dict:
         "b": conflict.b,
         "detail": conflict.detail,
         "minor": conflict.minor,
+        # getattr: these two are added by the conflicts work of issue 6
+        "between": getattr(conflict, "between", "reports"),
+        "outdated": getattr(conflict, "outdated", False),
     }
 
 
@@ -192,6 +222,28 @@ def _framing(framing: Framing) -> dict:
     return {
         "referent": framing.referent,
         "terms": {outlet: list(terms) for outlet, terms in framing.terms.items()},
+    }
+
+
+def _outlet(profile: OutletProfile) -> dict:
+    return {
+        "outlet": profile.outlet,
+        "articles": profile.articles,
+        "claims": profile.claims,
+        "corroborated": _share(profile.corroborated),
+        "contradicted": _share(profile.contradicted),
+        "anonymous": _share(profile.anonymous),
+        "hedged": _share(profile.hedged),
+    }
+
+
+def _share(share: Share) -> dict:
+    rate = share.rate
+    return {
+        "count": share.count,
+        "total": share.total,
+        "rate": None if rate is None else round(rate, 4),
+        "explanation": share.explanation,
     }
 
 

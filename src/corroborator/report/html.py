@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from corroborator.model import Claim, Report
+from corroborator.model import Claim, ClaimGroup, Report, TimelineEvent
+from corroborator.profile import outlet_profiles
 from corroborator.report import views
 from corroborator.report.contract import package_version
 
@@ -49,8 +50,15 @@ def claim_parts(claim: Claim) -> tuple[str, str, str]:
 
 def render_html(report: Report) -> str:
     template = _environment().get_template(TEMPLATE)
+    analyses = views.analyses_by_id(report)
+
+    def timeline(group: ClaimGroup) -> tuple[TimelineEvent, ...]:
+        return views.timeline(group, analyses)
+
     return template.render(
         report=report,
         totals=views.totals(report),
         version=package_version(),
+        timeline=timeline,
+        outlets=outlet_profiles(report),
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from corroborator.model import ClaimGroup, Mention, Report, StoryReport
+from corroborator.model import Analysis, ClaimGroup, Mention, Report, StoryReport
+from corroborator.profile import outlet_profiles
 from corroborator.report import views
 
 # Characters that start Markdown (or inline HTML) constructs; escaped with a backslash.
@@ -26,7 +27,9 @@ def md_text(text: str | None) -> str:
 
 def render_markdown(report: Report) -> str:
     parts = [_summary(report)]
-    parts += [_story(report, i, s) for i, s in enumerate(report.stories, 1)]
+    analyses = views.analyses_by_id(report)
+    parts += [_story(report, i, s, analyses) for i, s in enumerate(report.stories, 1)]
+    parts.append(_outlets(report))
     if report.problems:
         parts.append(_problems(report))
     return "\n\n".join(parts).rstrip() + "\n"
@@ -49,7 +52,9 @@ def _summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _story(report: Report, number: int, story_report: StoryReport) -> str:
+def _story(
+    report: Report, number: int, story_report: StoryReport, analyses: dict[str, Analysis]
+) -> str:
     story = story_report.story
     sections = [
         f"## {number}. {md_text(story.title)}",
@@ -58,7 +63,7 @@ def _story(report: Report, number: int, story_report: StoryReport) -> str:
     ]
     evidence = [g for g in story_report.claims if views.has_evidence(g)]
     if evidence:
-        sections.append("### Evidence\n\n" + "\n\n".join(_evidence(g) for g in evidence))
+        sections.append("### Evidence\n\n" + "\n\n".join(_evidence(g, analyses) for g in evidence))
     singles = [g for g in story_report.claims if not views.has_evidence(g)]
     if singles:
         sections.append(_single_mentions(singles))
@@ -98,7 +103,7 @@ def _claims_table(story_report: StoryReport) -> str:
     return "\n".join(lines)
 
 
-def _evidence(group: ClaimGroup) -> str:
+def _evidence(group: ClaimGroup, analyses: dict[str, Analysis]) -> str:
     lines = [f"#### {md_text(group.text)} — {group.status}"]
     if group.explanation:
         lines += ["", f"*{md_text(group.explanation)}*"]
@@ -112,6 +117,14 @@ def _evidence(group: ClaimGroup) -> str:
                 f"- **{c.kind}**{minor}: {md_text(c.detail)} "
                 f"(mentions {c.a + 1} and {c.b + 1}: {md_text(views.conflict_sides(group, c))})"
             )
+    events = views.timeline(group, analyses)
+    if events:
+        lines += ["", "Timeline:", ""]
+        lines += [
+            f"- {views.format_published(e.published)} · **{e.kind}** · {md_text(e.outlet)}: "
+            f"{md_text(e.note)}"
+            for e in events
+        ]
     return "\n".join(lines)
 
 
@@ -150,6 +163,29 @@ def _framing(story_report: StoryReport) -> str:
         cells = [", ".join(md_text(t) for t in f.terms.get(o, ())) or "—" for o in outlets]
         lines.append(f"| {md_text(f.referent)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _outlets(report: Report) -> str:
+    profiles = outlet_profiles(report)
+    columns = views.PROFILE_COLUMNS
+    lines = [
+        "## Outlets",
+        "",
+        "Derived only from this report's claims; no external ratings. "
+        + "; ".join(f"**{name}** = {meaning}" for name, meaning in columns) + ".",
+        "",
+        "| Outlet | Articles | Claims | " + " | ".join(n for n, _ in columns) + " |",
+        "|---|---:|---:|" + "---:|" * len(columns),
+    ]
+    for p in profiles:
+        lines.append(f"| {md_text(p.outlet)} | {p.articles} | {p.claims} | "
+                     + " | ".join(views.profile_cells(p)) + " |")
+    if not profiles:
+        lines.append("| — | | | " + "| " * len(columns))
+    lines.append("")
+    lines += [f"- **{md_text(p.outlet)}**: {md_text(views.profile_explanation(p))}"
+              for p in profiles]
+    return "\n".join(lines).rstrip()
 
 
 def _problems(report: Report) -> str:

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from corroborator.model import Report, StoryReport
+from corroborator.profile import outlet_profiles
 from corroborator.report import views
 
 STATUS_STYLES: dict[str, str] = {
@@ -27,6 +28,8 @@ def print_summary(report: Report, console: Console | None = None) -> None:
         console.print(_story_table(report, number, story_report))
         console.print()
     console.print(_totals_line(report))
+    for profile in outlet_profiles(report):
+        console.print(Text(views.profile_line(profile)))
     for problem in report.problems:
         what = "skipped" if problem.skipped else "caveat"
         console.print(Text(f"{what}: {problem.source}: {problem.reason}", style="yellow"))

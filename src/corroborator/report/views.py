@@ -10,7 +10,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from corroborator.model import Article, ClaimGroup, Conflict, Mention, Report, StoryReport
+from corroborator.model import (
+    Analysis,
+    Article,
+    ClaimGroup,
+    Conflict,
+    Mention,
+    Report,
+    StoryReport,
+    TimelineEvent,
+)
+from corroborator.profile import OutletProfile
+from corroborator.timeline import claim_timeline
 
 STATUS_ORDER: tuple[str, ...] = ("corroborated", "single_origin", "conflicting", "unique")
 STATUS_LABELS: dict[str, str] = {
@@ -27,6 +38,17 @@ STATUS_MEANINGS: dict[str, str] = {
     "unique": "one outlet only",
 }
 CHAIN_ARROW = " ← "
+TIMELINE_LABELS: dict[str, str] = {
+    "first": "first", "followed": "followed", "hedged": "hedged",
+    "confirmed": "confirmed", "contradicted": "contradicted",
+}
+# Column headings of the outlet profile table, with what each share counts.
+PROFILE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("corroborated", "claims with >= 2 independent origins, not contradicted"),
+    ("contradicted", "claims another report contradicts"),
+    ("anonymous", "claims traced to an anonymous source"),
+    ("hedged", "claims stated with hedging"),
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +137,32 @@ def framing_outlets(story_report: StoryReport) -> list[str]:
 def is_web_url(url: str | None) -> bool:
     """Only http(s) URLs become links: a ``javascript:`` URL in an input must stay inert."""
     return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def analyses_by_id(report: Report) -> dict[str, Analysis]:
+    return {a.article.id: a for a in report.analyses}
+
+
+def timeline(group: ClaimGroup, analyses: dict[str, Analysis]) -> tuple[TimelineEvent, ...]:
+    """The claim's timeline, or nothing for a claim only one article states."""
+    if len({m.article_id for m in group.mentions}) < 2:
+        return ()
+    return claim_timeline(group, analyses)
+
+
+def profile_cells(profile: OutletProfile) -> list[str]:
+    """"2/5 (40%)" per PROFILE_COLUMNS entry."""
+    return [getattr(profile, name).percent() for name, _ in PROFILE_COLUMNS]
+
+
+def profile_line(profile: OutletProfile) -> str:
+    """"Coast Herald: 2 articles, 5 claims · corroborated 2/5 (40%) · …" for one line."""
+    cells = " · ".join(
+        f"{name} {cell}" for (name, _), cell in zip(PROFILE_COLUMNS, profile_cells(profile),
+                                                   strict=True)
+    )
+    return f"{profile.outlet}: {profile.articles} articles, {profile.claims} claims · {cells}"
+
+
+def profile_explanation(profile: OutletProfile) -> str:
+    return " ".join(getattr(profile, name).explanation for name, _ in PROFILE_COLUMNS)

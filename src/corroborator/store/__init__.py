@@ -1,6 +1,6 @@
 """Storage: the ``Store`` interface and its SQLite implementation."""
 
-from corroborator.store.base import Store
+from corroborator.store.base import RecordedStoryEvent, Store, StoryVectorState
 from corroborator.store.sqlite import SqliteStore
 
-__all__ = ["SqliteStore", "Store"]
+__all__ = ["RecordedStoryEvent", "SqliteStore", "Store", "StoryVectorState"]

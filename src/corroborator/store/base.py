@@ -6,10 +6,29 @@ The pipeline talks to a ``Store`` only: model objects go in and come out, rows n
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
-from corroborator.model import Analysis, Article, Report
+from corroborator.model import Analysis, Article, Report, StoryEvent
+
+
+@dataclass(frozen=True)
+class RecordedStoryEvent:
+    """A clustering decision as the store keeps it: the event, when it was recorded, its row id."""
+    id: int
+    at: datetime
+    event: StoryEvent
+
+
+@dataclass(frozen=True)
+class StoryVectorState:
+    """What the stored story vectors are: a persistent index file must match it to be used."""
+    generation: int  # bumped by every write to the vectors
+    count: int
+    dim: int | None  # None while no vector was ever stored
+    embedder: str
 
 
 @runtime_checkable

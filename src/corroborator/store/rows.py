@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+
 from corroborator.model import (
     Analysis,
     Article,
@@ -19,9 +21,11 @@ from corroborator.model import (
     ChainLink,
     ClaimGroup,
     Report,
+    StoryEvent,
     StoryReport,
 )
 from corroborator.serialize import to_dict
+from corroborator.store.base import RecordedStoryEvent
 
 Row = tuple[Any, ...]
 
@@ -53,6 +57,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "runs": ("started", "finished", "inputs_json", "article_count", "story_count", "claim_count",
              "problem_count", "version", "info_json"),
     "problems": ("run_id", "idx", "source", "reason", "skipped"),
+    "story_vectors": ("story_id", "key", "dim", "vector"),
+    "story_events": ("at", "kind", "story_id", "article_id", "other_story_id", "confidence",
+                     "reason"),
 }
 
 # Rows derived from one Analysis, deleted and rewritten together when the analyzer changes.
@@ -203,3 +210,31 @@ def _jsonable(value: Any) -> Any:
         if isinstance(value, (list, tuple, set, frozenset)):
             return [_jsonable(v) for v in value]
         return str(value)
+
+
+# --- story index: vectors and clustering events ---
+
+# Vectors are stored as little-endian float32 whatever the machine, so a file moves between hosts.
+_VECTOR_DTYPE = np.dtype("<f4")
+
+
+def story_vector_row(story_id: str, key: int, vector: np.ndarray) -> Row:
+    flat = np.asarray(vector, dtype=_VECTOR_DTYPE).reshape(-1)
+    return (story_id, int(key), int(flat.shape[0]), flat.tobytes())
+
+
+def vector_from_blob(blob: bytes, dim: int) -> np.ndarray:
+    """The float32 vector of a ``story_vectors.vector`` cell (native byte order, writable)."""
+    return np.frombuffer(blob, dtype=_VECTOR_DTYPE, count=dim).astype(np.float32)
+
+
+def story_event_row(event: StoryEvent, at: str) -> Row:
+    return (at, event.kind, event.story_id, event.article_id, event.other_story_id,
+            event.confidence, event.reason)
+
+
+def story_event_from_row(row: Row) -> RecordedStoryEvent:
+    id_, at, kind, story_id, article_id, other_story_id, confidence, reason = row
+    event = StoryEvent(kind=kind, article_id=article_id, story_id=story_id,
+                       other_story_id=other_story_id, confidence=confidence, reason=reason)
+    return RecordedStoryEvent(id=id_, at=datetime.fromisoformat(at), event=event)

@@ -171,10 +171,47 @@ _REPORT_TABLES = (
     )""",
 )
 
+# Story index tables (issue 4): each open story's centroid vector, the source from which the
+# persistent ANN file (story_index.py) is rebuilt, and the history of clustering decisions.
+# Unlike the report tables these are not replaced per run: stories persist across runs.
+_STORY_INDEX_TABLES = (
+    """CREATE TABLE story_vectors (
+        story_id TEXT PRIMARY KEY,
+        key INTEGER NOT NULL UNIQUE CHECK (key >= 0),  -- the story's key in the ANN index
+        dim INTEGER NOT NULL CHECK (dim > 0),
+        vector BLOB NOT NULL CHECK (length(vector) = 4 * dim)  -- float32, little-endian
+    )""",
+    # One row (id = 1): bumped by every write to story_vectors, so an index file saved at an
+    # older generation is known to be stale; dim and embedder are those of every stored vector.
+    """CREATE TABLE story_vector_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        generation INTEGER NOT NULL,
+        dim INTEGER,               -- NULL until the first vector is stored
+        embedder TEXT NOT NULL,    -- model id of the vectors ('' when not told)
+        updated_at TEXT NOT NULL   -- ISO-8601 UTC
+    )""",
+    "INSERT INTO story_vector_state VALUES (1, 0, NULL, '', '1970-01-01T00:00:00+00:00')",
+    """CREATE TABLE story_events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,          -- ISO-8601 UTC
+        kind TEXT NOT NULL CHECK (kind IN ('new', 'join', 'merge', 'split')),
+        story_id TEXT NOT NULL,    -- the story that was opened, joined, merged into, split from
+        article_id TEXT,           -- the article placed (new/join); NULL for merge/split
+        other_story_id TEXT,       -- merge: the story absorbed; split: the story split off
+        confidence REAL,           -- the join score or similarity behind the decision
+        reason TEXT NOT NULL DEFAULT ''  -- a sentence a reader can check
+    )""",
+    "CREATE INDEX idx_story_events_story ON story_events(story_id)",
+    "CREATE INDEX idx_story_events_article ON story_events(article_id)",
+    "CREATE INDEX idx_story_events_kind ON story_events(kind)",
+)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, analysis cache and per-article facts", _ARTICLE_TABLES),
     Migration(2, "stories, claim groups, mentions, conflicts, framing, runs, problems",
               _REPORT_TABLES),
+    Migration(3, "story vectors (ANN index source), vector state, story events",
+              _STORY_INDEX_TABLES),
 ]
 
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (

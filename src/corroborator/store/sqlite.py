@@ -14,17 +14,20 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+
 from corroborator.errors import StoreError
-from corroborator.model import Analysis, Article, Report
+from corroborator.model import Analysis, Article, Report, StoryEvent
 from corroborator.serialize import analysis_from_json, analysis_to_json
 from corroborator.store import rows
+from corroborator.store.base import RecordedStoryEvent, StoryVectorState
 from corroborator.store.schema import applied_versions, apply_migrations, latest_version
 
 log = logging.getLogger(__name__)
@@ -32,6 +35,18 @@ log = logging.getLogger(__name__)
 # Wait this long (seconds) for another writer's lock before failing: a run writes one article at a
 # time, so even a slow writer releases the lock within milliseconds.
 BUSY_TIMEOUT_S = 30
+# Story vectors are read back in pages of this many rows: a 100k-story rebuild then holds one
+# page (~15 MB of 384-d float32) of rows at a time besides the index being built.
+VECTOR_PAGE_ROWS = 10_000
+
+# Upsert by key, the story's stable number: its display id (a digest of its article ids) changes
+# as articles join. An id already held under another key is an IntegrityError, never a silent
+# replacement of that story (which INSERT OR REPLACE would do).
+_UPSERT_STORY_VECTOR = (
+    "INSERT INTO story_vectors (story_id, key, dim, vector) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT(key) DO UPDATE SET story_id = excluded.story_id, dim = excluded.dim, "
+    "vector = excluded.vector"
+)
 
 
 def _now() -> str:
@@ -147,6 +162,125 @@ class SqliteStore:
                 db.executemany(rows.insert_sql(table), table_rows)
         return run_id
 
+    # --- story vectors and clustering events (the persistent story index, issue 4) ---
+
+    def save_story_updates(
+        self,
+        vectors: Iterable[tuple[str, int, np.ndarray]] = (),
+        events: Iterable[StoryEvent] = (),
+        *,
+        embedder: str = "",
+        at: datetime | None = None,
+    ) -> None:
+        """Upsert ``(story_id, key, vector)`` triples (by key) and record events, all in one
+        transaction: one article's placement is stored whole or not at all.
+
+        Writing any vector bumps the vector generation (so a saved index file becomes stale).
+        Vectors must share the dimension and ``embedder`` of those already stored: mixing
+        models would make cosines meaningless, so that raises ``StoreError``. Events are
+        stamped ``at`` (default: now, UTC).
+        """
+        vector_rows = [rows.story_vector_row(*v) for v in vectors]
+        now = _now()
+        stamp = at.isoformat() if at is not None else now
+        event_rows = [rows.story_event_row(e, stamp) for e in events]
+        with self._transaction("save_story_updates") as db:
+            if vector_rows:
+                dim = _check_vector_kind(db, vector_rows, embedder)
+                db.executemany(_UPSERT_STORY_VECTOR, vector_rows)
+                db.execute("UPDATE story_vector_state SET generation = generation + 1, dim = ?, "
+                           "embedder = ?, updated_at = ? WHERE id = 1", (dim, embedder, now))
+            db.executemany(rows.insert_sql("story_events"), event_rows)
+
+    def save_story_vectors(
+        self, vectors: Iterable[tuple[str, int, np.ndarray]], *, embedder: str = ""
+    ) -> None:
+        """Upsert story vectors (one transaction for the whole batch)."""
+        self.save_story_updates(vectors, (), embedder=embedder)
+
+    def record_story_events(self, events: Iterable[StoryEvent], *,
+                            at: datetime | None = None) -> None:
+        """Append clustering decisions (one transaction for the batch)."""
+        self.save_story_updates((), events, at=at)
+
+    def replace_story_vectors(
+        self, vectors: Iterable[tuple[str, int, np.ndarray]], *, embedder: str = ""
+    ) -> None:
+        """Make these the only stored story vectors, in one transaction (for a run that
+        re-clusters everything: the previous run's stories are dropped, never half-replaced)."""
+        vector_rows = [rows.story_vector_row(*v) for v in vectors]
+        with self._transaction("replace_story_vectors") as db:
+            db.execute("DELETE FROM story_vectors")
+            dim = _check_vector_kind(db, vector_rows, embedder) if vector_rows else None
+            db.executemany(_UPSERT_STORY_VECTOR, vector_rows)
+            db.execute("UPDATE story_vector_state SET generation = generation + 1, dim = ?, "
+                       "embedder = ?, updated_at = ? WHERE id = 1", (dim, embedder, _now()))
+
+    def delete_story_vectors(self, keys: Iterable[int]) -> int:
+        """Remove the vectors of these stories (e.g. merged away); returns how many existed."""
+        params = [(int(key),) for key in keys]
+        with self._transaction("delete_story_vectors") as db:
+            before = db.total_changes
+            db.executemany("DELETE FROM story_vectors WHERE key = ?", params)
+            deleted = db.total_changes - before
+            if deleted:
+                db.execute("UPDATE story_vector_state SET generation = generation + 1, "
+                           "updated_at = ? WHERE id = 1", (_now(),))
+        return deleted
+
+    def story_vector_state(self) -> StoryVectorState:
+        generation, dim, embedder = self._query(
+            "SELECT generation, dim, embedder FROM story_vector_state WHERE id = 1").fetchone()
+        count = self._query("SELECT count(*) FROM story_vectors").fetchone()[0]
+        return StoryVectorState(generation=generation, count=count, dim=dim, embedder=embedder)
+
+    def story_vectors(self) -> Iterator[tuple[str, int, np.ndarray]]:
+        """Every stored ``(story_id, key, vector)`` by ascending key, read page by page."""
+        last_key = -1
+        while True:
+            page = self._query(
+                "SELECT story_id, key, dim, vector FROM story_vectors WHERE key > ? "
+                "ORDER BY key LIMIT ?", (last_key, VECTOR_PAGE_ROWS)).fetchall()
+            for story_id, key, dim, blob in page:
+                yield story_id, key, rows.vector_from_blob(blob, dim)
+            if len(page) < VECTOR_PAGE_ROWS:
+                return
+            last_key = page[-1][1]
+
+    def story_vector_keys(self) -> np.ndarray:
+        """The keys of every stored story vector (int64, ascending)."""
+        keys = self._query("SELECT key FROM story_vectors ORDER BY key").fetchall()
+        return np.fromiter((k for (k,) in keys), dtype=np.int64, count=len(keys))
+
+    def story_vector(self, key: int) -> tuple[str, np.ndarray] | None:
+        """The stored ``(story_id, vector)`` of one story key, or None."""
+        row = self._query("SELECT story_id, dim, vector FROM story_vectors WHERE key = ?",
+                          (int(key),)).fetchone()
+        return None if row is None else (row[0], rows.vector_from_blob(row[2], row[1]))
+
+    def next_story_key(self) -> int:
+        """A key no stored story uses (one above the largest)."""
+        return self._query("SELECT coalesce(max(key), -1) + 1 FROM story_vectors").fetchone()[0]
+
+    def story_events(
+        self, *, story_id: str | None = None, article_id: str | None = None
+    ) -> list[RecordedStoryEvent]:
+        """Recorded decisions in the order they were made; filtered when ids are given. A
+        story's history includes the merges and splits that name it as the other story."""
+        where, params = [], []
+        if story_id is not None:
+            where.append("(story_id = ? OR other_story_id = ?)")
+            params += [story_id, story_id]
+        if article_id is not None:
+            where.append("article_id = ?")
+            params.append(article_id)
+        columns = ", ".join(("id",) + rows.COLUMNS["story_events"])
+        sql = f"SELECT {columns} FROM story_events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        found = self._query(sql + " ORDER BY id", tuple(params)).fetchall()
+        return [rows.story_event_from_row(row) for row in found]
+
     # --- lifecycle ---
 
     def close(self) -> None:
@@ -217,6 +351,25 @@ def _connect(path: str) -> sqlite3.Connection:
             f"{path} is not a usable SQLite database (SQLite says: {exc}); it was left untouched"
         ) from exc
     return conn
+
+
+def _check_vector_kind(db: sqlite3.Connection, vector_rows: list[rows.Row],
+                       embedder: str) -> int:
+    """The batch's dimension, once it is known to match the stored vectors' (else StoreError)."""
+    dims = {row[2] for row in vector_rows}
+    if len(dims) != 1:
+        raise StoreError(f"story vectors of mixed dimensions {sorted(dims)} in one batch")
+    dim = dims.pop()
+    stored_dim, stored_embedder = db.execute(
+        "SELECT dim, embedder FROM story_vector_state WHERE id = 1").fetchone()
+    has_vectors = db.execute("SELECT 1 FROM story_vectors LIMIT 1").fetchone() is not None
+    if has_vectors and (dim, embedder) != (stored_dim, stored_embedder):
+        raise StoreError(
+            f"story vectors of dimension {dim} from {embedder!r} do not match the stored ones "
+            f"(dimension {stored_dim} from {stored_embedder!r})",
+            fix="use the embedder the store was built with, or delete its story vectors first",
+        )
+    return dim
 
 
 def _check_is_store(conn: sqlite3.Connection, path: str) -> None:

@@ -1,0 +1,225 @@
+"""Span conventions for attributions: where a source and a content begin and end.
+
+Content follows the convention of PolNeAR (the annotated news corpus the rules are measured on):
+a complementiser "that" belongs to the content, and so do the quotation marks of a quote together
+with the punctuation inside them ('"We are ready,"'); unquoted content ends before its clause
+punctuation. A quote that goes on after its attribution ('"A," she said. "B."') is one content
+whose pieces are kept in ``content_parts``.
+
+Claims want the bare words instead: ``claim_content`` gives the first piece without quotes, "that"
+and edge punctuation, so the same statement reads alike in every outlet.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from ..model import Attribution, TextSpan
+
+# Characters stripped from both ends of the bare claim text: quotes, dashes, clause punctuation.
+_BARE_EDGE = " \t\r\n\xa0,;:.\"'“”‘’«»—–-"
+# Clause punctuation dropped at the edges of unquoted content ("?" and "!" are part of the words).
+_CLAUSE_PUNCT = " \t\r\n\xa0,;:.—–-"
+_OPENERS = ('"', "“", "''", "``")
+_CLOSERS = ('"', "”", "''")
+# How far (characters) a quote is followed forward or back: a quoted paragraph is rarely longer.
+_MAX_QUOTE_CHARS = 1200
+_TEXT_KEY = "corroborator.text"
+_LEADING_THAT = re.compile(r"^that\s+", re.IGNORECASE)
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins every token on each access, which made span
+    building quadratic in the article's length."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def content_span(doc: Doc, first: int, last: int, excluded: set[int]) -> TextSpan | None:
+    """The content over tokens first..last: excluded tokens and clause punctuation off the edges,
+    a leading "that" kept, and the quotation marks around quoted words included."""
+    while first <= last and _skippable(doc[first], excluded):
+        first += 1
+    while last >= first and _skippable(doc[last], excluded):
+        last -= 1
+    if first > last:
+        return None
+    return quoted(doc_text(doc), doc[first].idx, doc[last].idx + len(doc[last]))
+
+
+def quoted(text: str, start: int, end: int) -> TextSpan | None:
+    """text[start:end] trimmed of clause punctuation, with its quotation marks made whole: an
+    open quote runs on to its closing mark, a closing mark reaches back to its opening one, and
+    a quote that exactly encloses the words takes both marks."""
+    start, end = _trim(text, start, end)
+    if start >= end:
+        return None
+    inner = text[start:end]
+    balance = _quote_balance(inner)
+    if balance > 0:
+        end = _forward_to_closer(text, end)
+    elif balance < 0:
+        start = _back_to_opener(text, start)
+    else:
+        start, end = _enclosing_marks(text, start, end)
+    return TextSpan.of(text, start, end)
+
+
+def continued_quote(text: str, content: TextSpan, after: int, limit: int) -> TextSpan | None:
+    """A second piece of a quote interrupted by its attribution: '"A," she said, "B."' or
+    '"A," she said. "B."' (same paragraph). ``after`` is where the attribution clause ends,
+    ``limit`` the end of the paragraph; None when no quote follows."""
+    if _quote_balance(content.text) != 0 or not content.text.endswith(_CLOSERS):
+        return None
+    gap = text[after:limit]
+    match = re.match(r"[^\"“”\n]{0,80}?[,.:;]?\s*(\"|“|'')", gap)
+    if match is None or "\n" in match.group(0):
+        return None
+    start = after + match.start(1)
+    end = _forward_to_closer(text, start + len(match.group(1)))
+    if end <= start or "\n\n" in text[start:end]:
+        return None
+    return TextSpan.of(text, start, end)
+
+
+def source_span(doc: Doc, indices: list[int], excluded: set[int]) -> Span | None:
+    """The token range over ``indices`` without excluded tokens or punctuation at its edges."""
+    if not indices:
+        return None
+    start, end = min(indices), max(indices) + 1
+    while start < end and (start in excluded or doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end > start and (end - 1 in excluded or doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if start < end else None
+
+
+def claim_content(attribution: Attribution) -> TextSpan:
+    """The attributed words as a claim states them: the first piece of the content, without
+    quotation marks, a leading "that" or edge punctuation."""
+    piece = attribution.content_parts[0] if attribution.content_parts else attribution.content
+    text = piece.text
+    start, end = 0, len(text)
+    while True:
+        before = start
+        while start < end and text[start] in _BARE_EDGE:
+            start += 1
+        match = _LEADING_THAT.match(text, start)
+        if match:
+            start = match.end()
+        if start == before:
+            break
+    while end > start and text[end - 1] in _BARE_EDGE:
+        end -= 1
+    if start >= end:
+        return piece
+    return TextSpan(piece.start + start, piece.start + end, text[start:end])
+
+
+def token_span(first: Token, last: Token) -> TextSpan:
+    return TextSpan.of(doc_text(first.doc), first.idx, last.idx + len(last))
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+def _skippable(token: Token, excluded: set[int]) -> bool:
+    if token.i in excluded or token.is_space:
+        return True
+    return token.is_punct and not token.is_quote and token.text not in "?!"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _CLAUSE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _CLAUSE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _quote_balance(inner: str) -> int:
+    """Opening minus closing quotation marks; straight quotes count as opening when odd."""
+    curly = inner.count("“") - inner.count("”")
+    straight = inner.count('"') % 2 + inner.count("''") % 2
+    if curly:
+        return curly
+    if straight:
+        return 1 if _first_quote_opens(inner) else -1
+    return 0
+
+
+def _first_quote_opens(inner: str) -> bool:
+    """A straight quote opens when it starts the words or follows a space."""
+    for i, ch in enumerate(inner):
+        if ch == '"' or inner.startswith("''", i):
+            return i == 0 or inner[i - 1].isspace()
+    return False
+
+
+def _forward_to_closer(text: str, end: int) -> int:
+    """End just after the closing quotation mark of a quote open at ``end`` (same paragraph)."""
+    stop = min(len(text), end + _MAX_QUOTE_CHARS)
+    match = re.compile(r"”|\"|''").search(text, end, stop)
+    if match is None or "\n\n" in text[end : match.start()]:
+        return end
+    return match.end()
+
+
+def _back_to_opener(text: str, start: int) -> int:
+    """Start at the opening quotation mark of a quote closed inside the content."""
+    lo = max(0, start - _MAX_QUOTE_CHARS)
+    found = max(text.rfind(mark, lo, start) for mark in _OPENERS)
+    if found < 0 or "\n\n" in text[found:start]:
+        return start
+    return found
+
+
+def _enclosing_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """Include the quotation marks right around the words ('said "the plan failed."')."""
+    left = start
+    while left > 0 and text[left - 1] == " ":
+        left -= 1
+    opener = next((m for m in _OPENERS if text.endswith(m, 0, left)), None)
+    if opener is None:
+        return start, end
+    right = end
+    while right < len(text) and text[right] in ",.?!;:":
+        right += 1
+    closer = next((m for m in _CLOSERS if text.startswith(m, right)), None)
+    if closer is not None:
+        return left - len(opener), right + len(closer)
+    # 'said: "A. B."': the parser's sentence stops after A; the quote goes on to its closing mark.
+    further = _forward_to_closer(text, end)
+    return (left - len(opener), further) if further > end else (start, end)
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """Character ranges between paired quotation marks, paragraph by paragraph (an unclosed quote
+    ends with its paragraph, as multi-paragraph quotes reopen on each paragraph)."""
+    regions = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        opened = -1
+        for mark in _QUOTE_MARK.finditer(paragraph.group(0)):
+            at = paragraph.start() + mark.start()
+            closes = mark.group(0) == "”" or (mark.group(0) != "“" and opened >= 0)
+            if opened >= 0 and closes:
+                regions.append((opened, at + len(mark.group(0))))
+                opened = -1
+            elif opened < 0 and mark.group(0) != "”":
+                opened = at
+        if opened >= 0:
+            regions.append((opened, paragraph.end()))
+    return regions
+
+
+def inside_any(start: int, regions: list[tuple[int, int]]) -> bool:
+    """Whether ``start`` lies strictly inside one of the (sorted, disjoint) regions."""
+    at = bisect.bisect_left(regions, (start, start)) - 1
+    return at >= 0 and regions[at][0] < start < regions[at][1]
+
+
+_QUOTE_MARK = re.compile(r"“|”|\"|''")

@@ -1,0 +1,234 @@
+"""Conflicts between mentions of one claim: places, actors, negation, evolving figures, sides."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from corroborator.conflicts import compare_mentions, conflict_sides, place_relations
+from corroborator.crosscheck import claim_status, explain
+from corroborator.model import (
+    Analysis,
+    Article,
+    Attribution,
+    ChainLink,
+    Claim,
+    Entity,
+    Mention,
+    Quantity,
+    TextSpan,
+)
+from corroborator.settings import Settings
+
+SETTINGS = Settings()
+DAY1, DAY2, DAY3 = (datetime(2026, 6, d, 9) for d in (1, 2, 3))
+
+
+def make_claim(text: str, *, counts=(), places=(), negated=False, cue=None) -> Claim:
+    """A claim whose span is the whole ``text``; ``counts`` are (substring, value, unit)."""
+    whole = TextSpan.of(text, 0, len(text))
+    quantities = tuple(
+        Quantity(_span(text, sub), value, unit) for sub, value, unit in counts
+    )
+    entities = tuple(Entity(_span(text, name), "GPE") for name in places)
+    attribution = None
+    if cue is not None:
+        attribution = Attribution(_span(text, cue[0]), _span(text, cue[1]), whole, cue[2])
+    return Claim(
+        id="x#c1", span=whole, sentence=whole, attribution=attribution, hedges=(),
+        quantities=quantities, dates=(), places=entities, actors=(), negated=negated,
+        checkworthiness=1.0,
+    )
+
+
+def _span(text: str, sub: str) -> TextSpan:
+    start = text.index(sub)
+    return TextSpan.of(text, start, start + len(sub))
+
+
+def mention(claim: Claim, outlet: str, origin: str = "", kind: str = "outlet",
+            published: datetime | None = DAY1) -> Mention:
+    origin = origin or outlet
+    chain = (ChainLink(outlet, "outlet", "published"),)
+    if origin != outlet:
+        chain += (ChainLink(origin, kind, "said"),)
+    return Mention(claim, f"{outlet}-article", outlet, chain, origin, origin.lower(),
+                   published=published, origin_kind=kind)
+
+
+# --- places -----------------------------------------------------------------------------------
+
+def test_two_places_are_a_place_conflict_naming_both():
+    a = mention(make_claim("The blast hit a market in Halden", places=["Halden"]), "Valley Times")
+    b = mention(make_claim("The blast hit a market in Ebbe", places=["Ebbe"]), "Coast Herald")
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.kind == "place"
+    assert "Halden" in conflict.detail and "Ebbe" in conflict.detail
+    assert "Valley Times" in conflict.detail and "Coast Herald" in conflict.detail
+
+
+def test_places_the_story_relates_or_contains_do_not_conflict():
+    a = mention(make_claim("The blast hit a market in Ebbe", places=["Ebbe"]), "Valley Times")
+    b = mention(make_claim("The blast hit a market in Lower Sarn", places=["Lower Sarn"]),
+                "Coast Herald")
+    related = frozenset({frozenset({"ebbe", "lower sarn"})})
+    assert compare_mentions([a, b], SETTINGS, related).conflicts == []
+    c = mention(make_claim("The blast hit a market in Sarn", places=["Sarn"]), "Radio Delta")
+    assert compare_mentions([b, c], SETTINGS).conflicts == []
+
+
+def test_a_reference_point_is_not_where_the_event_happened():
+    a = mention(make_claim("Police fired tear gas near Parliament Square",
+                           places=["Parliament Square"]), "Coast Herald")
+    b = mention(make_claim("Police fired tear gas in Mirelle", places=["Mirelle"]), "Radio Delta")
+    assert [c.kind for c in compare_mentions([a, b], SETTINGS).conflicts] == []
+
+
+def test_place_relations_come_from_sentences_naming_both():
+    text = "Ebbe, a village in Lower Sarn, was flooded. Halden stayed dry."
+    article = Article("a1", "Valley Times", text)
+    entities = tuple(Entity(_span(text, n), "GPE") for n in ("Ebbe", "Lower Sarn", "Halden"))
+    sentences = (TextSpan.of(text, 0, 43), TextSpan.of(text, 44, len(text)))
+    analysis = Analysis(article, sentences, entities, (), (), (), (), (), ())
+    assert place_relations([analysis]) == frozenset({frozenset({"ebbe", "lower sarn"})})
+
+
+# --- actors (real parse) ----------------------------------------------------------------------
+
+def _actor_kinds(text_a: str, text_b: str) -> list[str]:
+    a = mention(make_claim(text_a), "Valley Times")
+    b = mention(make_claim(text_b), "Coast Herald")
+    return [c.kind for c in compare_mentions([a, b], SETTINGS).conflicts]
+
+
+def test_same_act_by_different_sides_is_an_actor_conflict():
+    assert _actor_kinds("Police fired first.", "Protesters fired first.") == ["actor"]
+    assert _actor_kinds("The army shelled the bridge.",
+                        "The bridge was shelled by rebels.") == ["actor"]
+
+
+def test_same_side_or_both_sides_named_is_no_actor_conflict():
+    assert _actor_kinds("Police fired tear gas.", "Officers fired tear gas.") == []
+    assert _actor_kinds("Police clashed with protesters.", "Rioters clashed with police.") == []
+    # Speech verbs say who reports, not who acted.
+    assert _actor_kinds("The army said the bridge fell.", "Rebels said the bridge fell.") == []
+
+
+def test_actor_conflict_detail_names_both_agents():
+    a = mention(make_claim("Police fired first."), "Valley Times")
+    b = mention(make_claim("Protesters fired first."), "Coast Herald")
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert "Police fired" in conflict.detail and "Protesters did" in conflict.detail
+
+
+# --- negation ---------------------------------------------------------------------------------
+
+def test_no_one_injured_against_a_count_is_a_negation_naming_the_count():
+    a = mention(make_claim("No one was injured", negated=True), "Radio Delta")
+    b = mention(make_claim("Two guards were injured", counts=[("Two guards", 2, "guards")]),
+                "Metro Bulletin")
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.kind == "negation"
+    assert "says none" in conflict.detail and "“Two guards”" in conflict.detail
+
+
+def test_denial_is_worded_as_a_denial_by_its_origin():
+    text = "Keller Textiles denied that the exits had been locked"
+    denial = make_claim(text, negated=True,
+                        cue=("Keller Textiles", "denied", "organisation"))
+    a = mention(denial, "Valley Times", "Keller Textiles", "organisation")
+    b = mention(make_claim("The exits had been locked"), "Coast Herald", "two workers", "person")
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.kind == "negation"
+    assert conflict.detail.startswith("Keller Textiles denies it")
+
+
+# --- evolving figures -------------------------------------------------------------------------
+
+def _toll(outlet: str, value: int, published: datetime, origin="the health ministry",
+          kind="official", text=None) -> Mention:
+    text = text or f"{value} people were killed"
+    return mention(make_claim(text, counts=[(f"{value} people", value, "people")]),
+                   outlet, origin, kind, published)
+
+
+def test_a_rising_toll_from_one_origin_is_evolution_not_conflict():
+    early, late = _toll("Valley Times", 12, DAY1), _toll("Coast Herald", 30, DAY2)
+    result = compare_mentions([late, early], SETTINGS)
+    assert result.conflicts == []
+    assert [(v.mention, v.article_id, v.value, v.text) for v in result.evolving] == [
+        (1, "Valley Times-article", 12, "12 people"), (0, "Coast Herald-article", 30, "30 people")]
+    assert claim_status([late, early], result.conflicts, 1) == "single_origin"
+
+
+def test_older_figure_printed_after_the_newer_is_a_minor_outdated_conflict():
+    mentions = [_toll("Valley Times", 12, DAY1), _toll("Northern Wire", 19, DAY2),
+                _toll("Coast Herald", 27, DAY2.replace(hour=20)), _toll("Metro Bulletin", 12, DAY3)]
+    result = compare_mentions(mentions, SETTINGS)
+    # Only against the newest figure before it (27), not against every older one (19).
+    [outdated] = result.conflicts
+    assert (outdated.a, outdated.b) == (2, 3)
+    assert outdated.minor and outdated.outdated and outdated.between == "outlets"
+    assert outdated.detail.startswith("outdated figure: Metro Bulletin")
+    assert [v.value for v in result.evolving] == [12, 19, 27]
+    text = explain(claim_status(mentions, result.conflicts, 1), mentions,
+                   ["the health ministry"], result.conflicts, result.evolving)
+    assert "changed over time" in text and "Outdated figure" in text
+    assert "“12 people” (Valley Times, 2026-06-01) → “19 people”" in text
+
+
+def test_a_later_smaller_figure_nobody_gave_before_is_a_misreport_not_outdated():
+    mentions = [_toll("Valley Times", 62, DAY1), _toll("Metro Bulletin", 26, DAY2)]
+    [conflict] = compare_mentions(mentions, SETTINGS).conflicts
+    assert not conflict.minor and not conflict.outdated and conflict.between == "outlets"
+    assert claim_status(mentions, [conflict], 1) == "conflicting"
+
+
+def test_revision_wording_makes_different_origins_one_evolving_figure():
+    early = _toll("Valley Times", 12, DAY1, "the hospital", "organisation")
+    late = _toll("Coast Herald", 30, DAY2, "the governor", "official",
+                 text="The toll rose to 30 people")
+    result = compare_mentions([early, late], SETTINGS)
+    assert result.conflicts == [] and [v.value for v in result.evolving] == [12, 30]
+
+
+def test_same_day_different_figures_stay_a_conflict():
+    a, b = _toll("Valley Times", 12, DAY1), _toll("Coast Herald", 15, DAY1)
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.kind == "number" and not conflict.minor
+
+
+# --- who disagrees ----------------------------------------------------------------------------
+
+def test_opposing_parties_are_a_conflict_between_parties():
+    army = mention(make_claim("30 fighters were killed", counts=[("30 fighters", 30, "fighters")]),
+                   "Valley Times", "the army", "party", DAY1)
+    fhm = mention(make_claim("4 fighters were killed", counts=[("4 fighters", 4, "fighters")]),
+                  "Coast Herald", "the FHM", "party", DAY2)
+    result = compare_mentions([army, fhm], SETTINGS)
+    [conflict] = result.conflicts
+    assert conflict.between == "parties" and result.evolving == []
+    assert "two sides give incompatible accounts" in conflict.detail
+    assert "the army says “30 fighters”" in conflict.detail
+    text = explain("conflicting", [army, fhm], ["the army", "the FHM"], result.conflicts)
+    assert text.startswith("The sides disagree (number)")
+
+
+def test_outlets_misquoting_one_source_are_worded_as_such():
+    a, b = _toll("Valley Times", 12, DAY1), _toll("Coast Herald", 15, DAY1)
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.between == "outlets"
+    assert conflict.detail.startswith("outlets disagree about one source's figure: Valley Times "
+                                      "quotes the health ministry as “12 people”, Coast Herald "
+                                      "as “15 people”")
+
+
+@pytest.mark.parametrize(("kinds", "expected"), [
+    (("party", "party"), "parties"), (("official", "party"), "parties"),
+    (("official", "official"), "origins"), (("organisation", "party"), "origins"),
+])
+def test_conflict_sides(kinds, expected):
+    a = mention(make_claim("x"), "Valley Times", "Side A", kinds[0])
+    b = mention(make_claim("x"), "Coast Herald", "Side B", kinds[1])
+    assert conflict_sides(a, b) == expected
