@@ -88,6 +88,8 @@ def compare_mentions(
     """
     result = Comparison()
     steps: list[_Step] = []
+    # Per-mention facts, computed once: the pair loop below is quadratic in the group's size.
+    places = [claim_places(m) for m in mentions]
     for i, j in combinations(range(len(mentions)), 2):
         a, b = mentions[i], mentions[j]
         if a.article_id == b.article_id:
@@ -101,7 +103,7 @@ def compare_mentions(
             conflict = check(i, j, a, b, settings)
             if conflict is not None:
                 result.conflicts.append(conflict)
-        for conflict in (_place_conflict(i, j, a, b, related_places),
+        for conflict in (_place_conflict(i, j, a, b, related_places, places),
                          _actor_conflict(i, j, a, b, settings)):
             if conflict is not None:
                 result.conflicts.append(conflict)
@@ -242,8 +244,13 @@ def _same_source(a: Mention, b: Mention) -> bool:
 
 
 def _says_revised(mention: Mention) -> bool:
-    sentence = mention.claim.sentence.text.lower()
-    return any(re.search(rf"\b{re.escape(cue)}\b", sentence) for cue in _lexicon().evolution_cues)
+    return _revision_pattern().search(mention.claim.sentence.text.lower()) is not None
+
+
+@lru_cache(maxsize=1)
+def _revision_pattern() -> re.Pattern[str]:
+    cues = "|".join(re.escape(cue) for cue in _lexicon().evolution_cues)
+    return re.compile(rf"\b(?:{cues})\b")
 
 
 def _day(mention: Mention) -> str:
@@ -307,9 +314,10 @@ def _negation_conflict(i: int, j: int, a: Mention, b: Mention, settings: Setting
 # --- places -----------------------------------------------------------------------------------
 
 def _place_conflict(
-    i: int, j: int, a: Mention, b: Mention, related: frozenset[frozenset[str]]
+    i: int, j: int, a: Mention, b: Mention, related: frozenset[frozenset[str]],
+    places: Sequence[list[str]],
 ) -> Conflict | None:
-    places_a, places_b = claim_places(a), claim_places(b)
+    places_a, places_b = places[i], places[j]
     if not places_a or not places_b:
         return None
     if any(_same_place(x, y, related) for x in places_a for y in places_b):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .align import ClaimRef, align_claims
 from .conflicts import compare_mentions, place_relations
@@ -18,10 +18,12 @@ from .model import (
     Evolution,
     Framing,
     Mention,
+    Report,
     Story,
     StoryReport,
     Syndication,
 )
+from .profile import outlet_profiles
 from .provenance import (
     apply_aliases,
     build_mention,
@@ -63,8 +65,12 @@ def check_story(
     refs = [ClaimRef(a, c) for a in members for c in a.claims]
     groups = align_claims(refs, embedder, settings)
     claims = tuple(build_group(story, group, settings, context) for group in groups)
-    return StoryReport(story=story, claims=claims, framing=tuple(compare_framing(members)),
-                       syndicated=context.syndicated)
+    story_report = StoryReport(story=story, claims=claims,
+                               framing=tuple(compare_framing(members)),
+                               syndicated=context.syndicated)
+    # Profiles within the story: how each outlet sourced and hedged this event.
+    profiles = outlet_profiles(Report(tuple(members), (story_report,)))
+    return replace(story_report, outlet_profiles=profiles)
 
 
 def build_group(

@@ -281,6 +281,8 @@ class StoryReport:
     framing: tuple[Framing, ...]
     # Added for issue 6: articles that reprint another article of the story (wire copies).
     syndicated: tuple[Syndication, ...] = ()
+    # Each outlet's record within this story (hedging rate, anonymous sourcing, ...).
+    outlet_profiles: tuple[OutletProfile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -315,3 +317,37 @@ class TimelineEvent:
     outlet: str
     published: datetime | None  # the article's publication time; None when unknown
     note: str  # a sentence a reader can check, e.g. "2nd independent origin: the governor"
+    hedged: bool = False  # this report weakens the claim (the first report may be hedged too)
+
+
+# --- outlet profiles (built by corroborator.profile) ---------------------------------------
+
+@dataclass(frozen=True)
+class Share:
+    count: int
+    total: int
+    explanation: str  # what was counted, in words
+
+    @property
+    def rate(self) -> float | None:
+        return self.count / self.total if self.total else None
+
+    def percent(self) -> str:
+        """"3/8 (38%)", or "0/0" when there is nothing to count."""
+        return f"{self.count}/{self.total} ({self.rate:.0%})" if self.total else "0/0"
+
+
+@dataclass(frozen=True)
+class OutletProfile:
+    outlet: str
+    articles: int
+    claims: int  # mentions: one per claim the outlet states in one article
+    corroborated: Share
+    contradicted: Share
+    anonymous: Share
+    hedged: Share
+
+    @property
+    def hedging_rate(self) -> float:
+        """Share of this outlet's claim mentions that are hedged (0 when it has none)."""
+        return self.hedged.rate or 0.0

@@ -23,33 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Report
+from .model import OutletProfile, Report, Share
 
-
-@dataclass(frozen=True)
-class Share:
-    count: int
-    total: int
-    explanation: str  # what was counted, in words
-
-    @property
-    def rate(self) -> float | None:
-        return self.count / self.total if self.total else None
-
-    def percent(self) -> str:
-        """"3/8 (38%)", or "0/0" when there is nothing to count."""
-        return f"{self.count}/{self.total} ({self.rate:.0%})" if self.total else "0/0"
-
-
-@dataclass(frozen=True)
-class OutletProfile:
-    outlet: str
-    articles: int
-    claims: int  # mentions: one per claim the outlet states in one article
-    corroborated: Share
-    contradicted: Share
-    anonymous: Share
-    hedged: Share
+__all__ = ["OutletProfile", "Share", "outlet_profiles", "outlet_profiles_from_store"]
 
 
 @dataclass(frozen=True)

@@ -154,8 +154,9 @@ class _DocumentFrequencies:
 class OnlineStories:
     """The online clusterer: ``add`` articles in arrival order, read ``stories()`` at any time.
 
-    ``index`` holds each open story's centroid under its story number; pass a persistent
-    ``CandidateIndex`` to keep it across runs (default: ``BruteForceIndex``)."""
+    ``index`` holds each open story's centroid under its story number (0, 1, 2, ... never
+    reused, merged-away numbers are removed); default ``BruteForceIndex``. The index must start
+    empty: the stories' own state (members, terms, names) lives here, not in the index."""
 
     def __init__(self, settings: Settings, index: CandidateIndex | None = None) -> None:
         self.settings = settings
@@ -164,6 +165,7 @@ class OnlineStories:
         self._titles: dict[str, str] = {}
         self._frequencies = _DocumentFrequencies()
         self._sequence = 0
+        self._next_key = 0
 
     def add(self, analysis: Analysis, vector: np.ndarray) -> list[StoryEvent]:
         """Place one article; returns the decisions it caused (new or join, then any merges)."""
@@ -197,7 +199,7 @@ class OnlineStories:
         return [self._finish(story) for _, story in sorted(self._open.items())]
 
     def _open_story(self) -> _OpenStory:
-        key = max(self._open, default=-1) + 1
+        key, self._next_key = self._next_key, self._next_key + 1
         self._open[key] = story = _OpenStory(key)
         return story
 

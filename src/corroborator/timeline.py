@@ -1,6 +1,6 @@
 """A claim's timeline across outlets: who published it first, who followed, who hedged, and when
-it was confirmed (a second independent origin) or contradicted (a later report disagreeing with
-an earlier one).
+it was confirmed (a flat, unhedged report from a second independent origin) or contradicted (a
+later report disagreeing with an earlier one).
 
 Built from a ``ClaimGroup`` and the analyses of its articles only; no wall clock, no store.
 Articles without a publication time come last, in mention order, because "when" is unknown.
@@ -33,7 +33,8 @@ def claim_timeline(
             seen_articles.add(mention.article_id)
             events.append(_report_event(mention, published, first=not events))
         origins.add(mention.origin_key)
-        if not confirmed and len(origins) >= 2:
+        # A hedged report from a second origin repeats the doubt; only a flat one confirms.
+        if not confirmed and len(origins) >= 2 and not mention.claim.hedged:
             agreeing = _agreeing_other_origin(index, order[:position], group.mentions, disagreeing)
             if agreeing is not None:
                 confirmed = True
@@ -74,15 +75,19 @@ def _report_event(mention: Mention, published: datetime | None, first: bool) -> 
     if first:
         note = f"{mention.outlet} publishes it first, {source}"
         note += f", hedged ({hedges})" if hedges else ""
-        return _event("first", mention, published, note + ".")
+        return _event("first", mention, published, note + ".", hedged=bool(hedges))
     if hedges:
         return _event("hedged", mention, published,
-                      f"{mention.outlet} repeats it with hedging ({hedges}), {source}.")
+                      f"{mention.outlet} repeats it with hedging ({hedges}), {source}.",
+                      hedged=True)
     return _event("followed", mention, published, f"{mention.outlet} follows, {source}.")
 
 
-def _event(kind: str, mention: Mention, published: datetime | None, note: str) -> TimelineEvent:
-    return TimelineEvent(kind, mention.article_id, mention.outlet, published, note)  # type: ignore[arg-type]
+def _event(
+    kind: str, mention: Mention, published: datetime | None, note: str, hedged: bool = False
+) -> TimelineEvent:
+    return TimelineEvent(kind, mention.article_id, mention.outlet, published, note,  # type: ignore[arg-type]
+                         hedged)
 
 
 def _serious(conflict: Conflict) -> bool:

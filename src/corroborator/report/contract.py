@@ -99,6 +99,8 @@ def _attribution(attribution: Attribution) -> dict:
         "cue": attribution.cue.to_json(),
         "content": attribution.content.to_json(),
         "source_kind": attribution.source_kind,
+        "cue_type": attribution.cue_type,
+        "content_parts": [part.to_json() for part in attribution.content_parts],
         "chain": [_link(link) for link in attribution.chain],
     }
 
@@ -121,6 +123,11 @@ def _story(story_report: StoryReport, analyses: Mapping[str, Analysis]) -> dict:
         "article_ids": list(story.article_ids),
         "claims": [_claim_group(g, analyses) for g in story_report.claims],
         "framing": [_framing(f) for f in story_report.framing],
+        "syndicated": [
+            {"copy": s.copy, "of": s.of, "similarity": round(s.similarity, 3)}
+            for s in story_report.syndicated
+        ],
+        "outlets": [_outlet(p) for p in story_report.outlet_profiles],
     }
 
 
@@ -146,6 +153,7 @@ def _timeline_event(event: TimelineEvent) -> dict:
         "article_id": event.article_id,
         "outlet": event.outlet,
         "published": _iso(event.published),
+        "hedged": event.hedged,
         "note": event.note,
     }
 
@@ -168,6 +176,9 @@ def _mention(mention: Mention) -> dict:
         "sentence_end": claim.sentence.end,
         "chain": [_link(link) for link in mention.chain],
         "origin": mention.origin,
+        "origin_kind": mention.origin_kind,
+        "syndicated_from": mention.syndicated_from or None,
+        "published": _iso(mention.published),
         "hedged": claim.hedged,
         "hedges": [h.span.text for h in claim.hedges],
         "negated": claim.negated,
