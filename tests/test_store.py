@@ -435,3 +435,19 @@ def test_newer_schema_version_is_refused(db_path):
 def test_directory_path_raises_store_error(tmp_path):
     with pytest.raises(StoreError, match="directory"):
         SqliteStore(tmp_path)
+
+
+def test_save_report_keeps_the_clustering_decisions_of_the_current_stories(tmp_path) -> None:
+    """story_events holds the join/new/merge decisions behind the stories just saved."""
+    import corroborator
+
+    db = tmp_path / "store.db"
+    report = corroborator.analyze(["examples/corpus/dam-radio-delta.txt",
+                                   "examples/corpus/dam-coast-herald.txt"], db=db)
+    expected = [(e.kind, e.article_id) for s in report.stories for e in s.story.history]
+    assert {kind for kind, _ in expected} <= {"new", "join", "merge"} and expected
+    corroborator.analyze(["examples/corpus/dam-radio-delta.txt",
+                          "examples/corpus/dam-coast-herald.txt"], db=db)  # re-run: no doubles
+    with SqliteStore(db) as store:
+        stored = [(r.event.kind, r.event.article_id) for r in store.story_events()]
+    assert sorted(stored, key=str) == sorted(expected, key=str)

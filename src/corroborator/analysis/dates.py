@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc, Token
 
 from ..model import DateMention, TextSpan
+from .attribution_spans import doc_text
 
 # A year-less date more than this many days after publication is read as last year's: news
 # looks back ("on 28 December", published 3 January), and previews rarely reach 2 months ahead.
@@ -62,7 +63,7 @@ class _AbsoluteMatch:
 def extract_dates(doc: Doc, published: datetime | None) -> list[DateMention]:
     """Every date in ``doc`` that resolves to one calendar day, in text order."""
     today = published.date() if published is not None else None
-    mentions = _absolute_dates(doc.text, today)
+    mentions = _absolute_dates(doc_text(doc), today)
     taken = [(m.span.start, m.span.end) for m in mentions]
     if today is not None:
         mentions += [m for m in _relative_dates(doc, today) if not _near_any(m.span, taken)]
@@ -123,7 +124,7 @@ def _relative_dates(doc: Doc, today: date) -> Iterator[DateMention]:
         found = _relative_day_word(token, today) or _weekday(token, today)
         if found is not None:
             start, end, value = found
-            yield DateMention(TextSpan.of(doc.text, start, end), value, relative=True)
+            yield DateMention(TextSpan.of(doc_text(doc), start, end), value, relative=True)
 
 
 def _relative_day_word(token: Token, today: date) -> tuple[int, int, date] | None:

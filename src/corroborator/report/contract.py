@@ -32,6 +32,7 @@ from corroborator.model import (
     Mention,
     Quantity,
     Report,
+    StoryEvent,
     StoryReport,
     TimelineEvent,
 )
@@ -121,6 +122,8 @@ def _story(story_report: StoryReport, analyses: Mapping[str, Analysis]) -> dict:
         "id": story.id,
         "title": story.title,
         "article_ids": list(story.article_ids),
+        "confidence": round(story.confidence, 3),
+        "history": [_story_event(e) for e in story.history],
         "claims": [_claim_group(g, analyses) for g in story_report.claims],
         "framing": [_framing(f) for f in story_report.framing],
         "syndicated": [
@@ -128,6 +131,17 @@ def _story(story_report: StoryReport, analyses: Mapping[str, Analysis]) -> dict:
             for s in story_report.syndicated
         ],
         "outlets": [_outlet(p) for p in story_report.outlet_profiles],
+    }
+
+
+def _story_event(event: StoryEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "article_id": event.article_id,
+        "story_id": event.story_id,
+        "other_story_id": event.other_story_id,
+        "confidence": round(event.confidence, 3),
+        "reason": event.reason,
     }
 
 

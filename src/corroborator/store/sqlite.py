@@ -140,7 +140,8 @@ class SqliteStore:
         return True
 
     def save_report(self, report: Report, run_info: dict[str, Any]) -> int:
-        """Record a run with its problems and make ``report`` the current stories; one transaction.
+        """Record a run with its problems and make ``report`` the current stories (with the
+        join / new / merge decisions that built them, in ``story_events``); one transaction.
 
         Articles of the report not yet stored get their article row (no analysis cache), so
         every story and mention links to its article. Returns the new run id.
@@ -160,6 +161,12 @@ class SqliteStore:
                 db.execute(f"DELETE FROM {table}")
             for table, table_rows in rows.report_rows(report).items():
                 db.executemany(rows.insert_sql(table), table_rows)
+            # The clustering decisions behind the current stories (each run re-clusters).
+            db.execute("DELETE FROM story_events")
+            db.executemany(rows.insert_sql("story_events"), [
+                rows.story_event_row(event, now)
+                for story_report in report.stories for event in story_report.story.history
+            ])
         return run_id
 
     # --- story vectors and clustering events (the persistent story index, issue 4) ---
