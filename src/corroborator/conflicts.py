@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
+from .actors import actor_disagreement
 from .align import unit_family
 from .analysis.lexicon import load_lexicon
 from .model import Analysis, Conflict, Evolution, Mention, Quantity, TextSpan
-from .provenance import normalise_name, same_entity
+from .provenance import normalise_name
 from .settings import Settings
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -57,8 +58,6 @@ _CONSISTENT = object()
 class _Lexicon:
     evolution_cues: tuple[str, ...]
     denial_cues: frozenset[str]
-    actor_class: dict[str, str]  # word or phrase -> class name
-    speech_verbs: frozenset[str]
     locative_prepositions: frozenset[str]
     relative_prepositions: frozenset[str]
 
@@ -66,12 +65,9 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     raw = load_lexicon("conflicts")
-    cues = load_lexicon("attribution")["cues"]
     return _Lexicon(
         evolution_cues=tuple(raw["evolution_cues"]),
         denial_cues=frozenset(raw["denial_cues"]),
-        actor_class={w: name for name, words in raw["actor_classes"].items() for w in words},
-        speech_verbs=frozenset(cues["speech_verbs"]) | frozenset(cues["citing_verbs"]),
         locative_prepositions=frozenset(raw["place_prepositions"]["locative"]),
         relative_prepositions=frozenset(raw["place_prepositions"]["relative"]),
     )
@@ -379,87 +375,10 @@ def place_relations(analyses: Iterable[Analysis]) -> frozenset[frozenset[str]]:
     return frozenset(pairs)
 
 
-# --- actors -----------------------------------------------------------------------------------
+# --- actors (the parse-based comparison lives in actors.py) -----------------------------------
 
 def _actor_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
-    act_a = _main_act(a.claim.span.text, settings.spacy_model)
-    act_b = _main_act(b.claim.span.text, settings.spacy_model)
-    if act_a is None or act_b is None or act_a.verb != act_b.verb:
+    detail = actor_disagreement(a, b, settings.spacy_model)
+    if detail is None:
         return None
-    if act_a.named != act_b.named or act_a.agent == act_b.agent:
-        return None  # "police" vs "the Nordland police": a class and a name may be one actor
-    if act_a.named and same_entity(act_a.agent, act_b.agent):
-        return None
-    # "Police clashed with protesters" / "Rioters clashed with police": both name both sides, so
-    # they describe one act from two ends, not two different doers.
-    if act_b.agent in act_a.participants or act_a.agent in act_b.participants:
-        return None
-    detail = (f"{a.outlet} says {act_a.phrase} {act_a.verb_text} (from {a.origin}) but "
-              f"{b.outlet} says {act_b.phrase} did (from {b.origin})")
     return Conflict("actor", i, j, detail, between=conflict_sides(a, b))
-
-
-@dataclass(frozen=True)
-class _Act:
-    phrase: str  # the agent as written, "Police"
-    agent: str  # its identity: an actor class ("security forces") or a normalised name
-    named: bool  # identity is a name, not a class
-    verb: str  # lemma of the main verb
-    verb_text: str
-    participants: frozenset[str]  # identities of every actor the claim names
-
-
-@lru_cache(maxsize=4096)
-def _main_act(text: str, model: str) -> _Act | None:
-    """Who did what in the claim's main clause: "Police fired first" -> Police / fire. None when
-    the verb is a speech verb or the agent is unknown (a pronoun, an unlisted noun)."""
-    from .analysis.nlp import load_nlp
-
-    doc = load_nlp(model)(text)
-    root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in ("VERB", "AUX") or root.lemma_ in _lexicon().speech_verbs:
-        return None
-    agent = _agent_token(root)
-    if agent is None:
-        return None
-    identity = _actor_identity(agent)
-    if identity is None:
-        return None
-    participants = {found for t in doc if t.pos_ in ("NOUN", "PROPN")
-                    for found in [_actor_identity(t)] if found is not None}
-    return _Act(_phrase(agent), identity[0], identity[1], root.lemma_, root.text,
-                frozenset(p[0] for p in participants))
-
-
-def _agent_token(root):
-    """The doer: the active subject, or the "by" phrase of a passive ("was shelled by rebels")."""
-    for child in root.children:
-        if child.dep_ == "nsubj":
-            return child
-    for child in root.children:
-        if child.dep_ == "agent":
-            return next((t for t in child.children if t.dep_ == "pobj"), None)
-    return None
-
-
-def _phrase(token) -> str:
-    return token.doc[token.left_edge.i:token.i + 1].text
-
-
-def _actor_identity(token) -> tuple[str, bool] | None:
-    """(identity, is a name): an actor class from the lexicon for its head or compound ("riot
-    police" -> security forces), else the normalised name of a named entity ("the National
-    Liberation Army"); None for pronouns and unlisted nouns (no conflict is claimed on them)."""
-    words = normalise_name(_phrase(token)).split()
-    classes = _lexicon().actor_class
-    proper_outside = [t for t in token.subtree if t.pos_ == "PROPN" and t.i < token.i]
-    if token.pos_ != "PROPN" and not proper_outside:
-        for size in (3, 2, 1):  # the longest known phrase ending at the head wins
-            tail = " ".join(words[-size:])
-            if len(words) >= size and tail in classes:
-                return classes[tail], False
-        if token.lemma_.lower() in classes:
-            return classes[token.lemma_.lower()], False
-    if token.ent_type_ in ("PERSON", "ORG", "NORP"):
-        return normalise_name(_phrase(token)), True
-    return None
