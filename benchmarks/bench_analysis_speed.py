@@ -6,13 +6,16 @@ taken, and documents of the same outlet (PolNeAR) or topic (ECB+) appended, unti
 reaches ``--words`` words (cut at the first sentence end after that), so every article is a
 realistic ~600-word piece.
 
-Prints the median over ``--repeat`` runs of ``analyze_articles`` (spaCy ``nlp.pipe`` batching,
-one model load per process) in articles/s (wall, and per CPU-second), the per-stage split
-(spaCy parse alone, timed with ``nlp.pipe`` on the same texts; glue = the rest of the time outside
-the extractors; each extractor timed by wrapping the function the pipeline calls) and peak RSS.
+Prints the median over ``--repeat`` runs of ``analyze_articles`` (spaCy ``nlp.pipe`` batching;
+forked workers sharing the parent's loaded model for large inputs, and forced to one process) in
+articles/s (wall, and per CPU-second of this process and its workers), the per-stage split
+measured in one process (spaCy parse alone, timed with ``nlp.pipe`` on the same texts; glue =
+the rest of the time outside the extractors; each extractor timed by wrapping the function the
+pipeline calls) and peak RSS.
 Figures on a shared machine are noisy: re-run on an idle one before quoting them.
 
 Usage: python benchmarks/bench_analysis_speed.py [--articles 200] [--repeat 3] [--words 600]
+       [--processes N]
 """
 
 from __future__ import annotations
@@ -114,12 +117,46 @@ class StageTimer:
         return wrapper
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its reaped children (the analysis workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _throughput(pipeline, articles, processes: int | None) -> tuple[float, float, float]:
+    """(articles per wall second, articles per CPU second of this process and its workers,
+    claims per article)."""
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
+    analyses = list(pipeline.analyze_articles(articles, processes=processes))
+    elapsed, cpu = time.perf_counter() - start, _cpu_seconds() - cpu_start
+    claims = sum(len(a.claims) for a in analyses) / len(analyses)
+    return len(analyses) / elapsed, len(analyses) / cpu, claims
+
+
+def _stage_split(pipeline, nlp, articles, texts, batch_size: int) -> dict[str, float]:
+    """Per-article ms by stage, in this process (the stage timers cannot see into workers)."""
+    with StageTimer(pipeline) as timer:
+        start = time.perf_counter()
+        list(pipeline.analyze_articles(articles, processes=1))
+        elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    parse = time.perf_counter() - start
+    stages = dict(timer.seconds)
+    outside = elapsed - sum(stages.values())
+    stages = {"spaCy parse": parse, "glue (outside)": outside - parse, **stages}
+    return {name: seconds / len(articles) * 1000 for name, seconds in stages.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", choices=("polnear", "ecbplus"), default="polnear")
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--words", type=int, default=600)
+    parser.add_argument("--processes", type=int, default=None,
+                        help="analysis worker processes (default: the library's choice)")
     args = parser.parse_args(argv)
 
     from corroborator.analysis import pipeline
@@ -140,31 +177,28 @@ def main(argv: list[str] | None = None) -> int:
     print(f"model loads: {time.perf_counter() - start:.2f} s")
     list(pipeline.analyze_articles(articles[:8]))  # warm-up: caches, lexicons, first batch
 
-    rates, cpu_rates, splits = [], [], []
+    runs: dict[str, list[tuple[float, float, float]]] = {"default": [], "one process": []}
+    splits = []
     for _ in range(args.repeat):
-        with StageTimer(pipeline) as timer:
-            start, cpu_start = time.perf_counter(), time.process_time()
-            analyses = list(pipeline.analyze_articles(articles))
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
-        rates.append(len(analyses) / elapsed)
-        cpu_rates.append(len(analyses) / cpu)
-        start = time.perf_counter()
-        for _ in nlp.pipe(texts, batch_size=DEFAULT_SETTINGS.spacy_batch_size):
-            pass
-        parse = time.perf_counter() - start
-        stages = dict(timer.seconds)
-        outside = elapsed - sum(stages.values())
-        stages = {"spaCy parse": parse, "glue (outside)": outside - parse, **stages}
-        splits.append({name: seconds / len(analyses) * 1000 for name, seconds in stages.items()})
-    print(f"throughput: median {statistics.median(rates):.1f} articles/s over {args.repeat} runs "
-          f"({', '.join(f'{r:.1f}' for r in rates)})")
-    # CPU time is less disturbed by other processes on a shared machine than wall time.
-    print(f"per CPU-second of this process: median {statistics.median(cpu_rates):.1f} articles")
-    print("per-article time by stage (median ms, wall):")
+        runs["default"].append(_throughput(pipeline, articles, args.processes))
+        runs["one process"].append(_throughput(pipeline, articles, 1))
+        splits.append(_stage_split(pipeline, nlp, articles, texts,
+                                   DEFAULT_SETTINGS.spacy_batch_size))
+    for mode, results in runs.items():
+        rates, cpu_rates = [r[0] for r in results], [r[1] for r in results]
+        # CPU time is less disturbed by other processes on a shared machine than wall time.
+        print(f"throughput, {mode}: median {statistics.median(rates):.1f} articles/s "
+              f"({', '.join(f'{r:.1f}' for r in rates)}); per CPU-second (this process + "
+              f"workers) {statistics.median(cpu_rates):.1f} "
+              f"({', '.join(f'{r:.1f}' for r in cpu_rates)})")
+    print("per-article time by stage, one process (median ms, wall):")
     for name in splits[0]:
         print(f"  {name:<22} {statistics.median(s[name] for s in splits):8.1f}")
-    print(f"claims per article: {sum(len(a.claims) for a in analyses) / len(analyses):.1f}")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    print(f"claims per article: {runs['default'][-1][2]:.1f}")
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS: {own:.0f} MiB this process, {worker:.0f} MiB largest worker "
+          "(workers are forked: the model's pages are shared until written)")
     return 0
 
 

@@ -95,3 +95,25 @@ def test_every_span_points_into_the_text(nlp, texts, separator):
     for h in find_hedges(doc):
         assert doc.text[h.span.start:h.span.end] == h.span.text
         assert doc.text[h.scope.start:h.scope.end] == h.scope.text
+
+
+def test_hedge_phrase_found_by_its_lemma_after_another_phrase(nlp):
+    """Phrases are indexed by first word and tried at every token by word and lemma: "was"
+    finds the "be said to" phrase (by lemma) right after a "may have" phrase (by word)."""
+    doc = nlp("The gate may have jammed, and the dam was said to be leaking.")
+    assert [h.span.text for h in find_hedges(doc)] == ["may have", "was said to"]
+
+
+def test_analysis_in_worker_processes_equals_one_process():
+    """Forked workers analyse whole parser batches, so every output is the same as in-process
+    (hedges and all other extractors), in input order."""
+    from corroborator.analysis.pipeline import analyze_articles
+    from corroborator.model import Article
+
+    texts = [f"{FIRST} {text} Article {n} ends here." for n, (text, _) in enumerate(CASES)]
+    articles = [Article(id=f"a{n}", outlet="o", text=t) for n, t in enumerate(texts * 2)]
+    here = list(analyze_articles(articles, processes=1))
+    forked = list(analyze_articles(iter(articles), processes=2))
+    assert [a.article.id for a in forked] == [a.id for a in articles]
+    assert forked == here
+    assert sum(len(a.hedges) for a in forked) > len(CASES)
