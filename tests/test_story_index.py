@@ -3,6 +3,7 @@ the file is missing, damaged or stale, and the store's story vectors and events.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from datetime import UTC, datetime
@@ -357,3 +358,7 @@ def test_clustering_the_example_corpus_with_the_ann_index_matches_brute_force():
     ann = cluster_stories(analyses, embedder, DEFAULT_SETTINGS, index=AnnStoryIndex(384))
     assert len(exact) > 5
     assert [s.article_ids for s in ann] == [s.article_ids for s in exact]
+    # Large inputs pick the ANN index by themselves (story_ann_min_articles); same decisions.
+    auto = cluster_stories(analyses, embedder,
+                           dataclasses.replace(DEFAULT_SETTINGS, story_ann_min_articles=1))
+    assert [s.article_ids for s in auto] == [s.article_ids for s in exact]

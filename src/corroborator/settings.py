@@ -86,6 +86,9 @@ class Settings:
     story_confidence_scale: float = 0.1
     # Never join a story whose newest article is more than this many days away (publication).
     story_max_gap_days: int = 14
+    # From this many articles on, candidate stories come from the approximate-nearest-neighbour
+    # index (usearch) instead of an exact scan; below it the exact scan is as fast.
+    story_ann_min_articles: int = 5000
 
     # --- align ---
     # Cosine similarity of claim sentences (numbers and dates masked) above which two mentions

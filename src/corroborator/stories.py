@@ -275,6 +275,13 @@ def cluster_stories(
     """Group articles into stories online, in arrival order (publication time, then id)."""
     ordered = sorted(analyses, key=_arrival_key)
     vectors = embedder.encode([story_text(a, settings) for a in ordered])
+    if index is None and len(ordered) >= settings.story_ann_min_articles:
+        # An exact scan over every open story costs O(stories) per article; past a few
+        # thousand stories the approximate index is faster at the same decisions
+        # (docs/story_index.md). Imported here: usearch is only needed for large inputs.
+        from .story_index import AnnStoryIndex
+
+        index = AnnStoryIndex(vectors.shape[1])
     clusterer = OnlineStories(settings, index)
     for analysis, vector in zip(ordered, vectors, strict=True):
         clusterer.add(analysis, vector)
