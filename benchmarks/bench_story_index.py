@@ -154,13 +154,9 @@ def make_new_articles(corpus: Corpus, count: int, seed: int) -> list[NewArticle]
 # --- placing one article (mirrors stories.py's whole-story pair score) ---
 
 def _tfidf_cosine(a: Counter, b: Counter, corpus: Corpus) -> float:
-    if not a or not b:
-        return 0.0
-    idf = {t: corpus.idf(t) for t in a.keys() | b.keys()}
-    dot = sum(w * b[t] * idf[t] ** 2 for t, w in a.items() if t in b)
-    norm_a = math.sqrt(sum((w * idf[t]) ** 2 for t, w in a.items()))
-    norm_b = math.sqrt(sum((w * idf[t]) ** 2 for t, w in b.items()))
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+    from corroborator.story_features import tfidf_cosine  # the pipeline's own measure
+
+    return tfidf_cosine(a, b, corpus)
 
 
 def _entity_share(kind: str, mine: set[str], theirs: set[str], corpus: Corpus) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from spacy.tokens import Doc
 
 from corroborator.analysis.attribution import extract_attributions
 from corroborator.analysis.attribution_spans import claim_content
@@ -183,7 +184,7 @@ def test_nested_report_carries_the_outlet_before_the_speaker(nlp):
         ("Dam operator Rivex said 12 villages were evacuated. It said the spillway was intact.",
          1, "It", "Dam operator Rivex", "organisation"),
         ("Radio Delta said the rebels had seized the airport. The broadcaster added that "
-         "fighting continued.", 1, "The broadcaster", "Radio Delta", "outlet"),
+         "fighting continued.", 1, "The broadcaster", "The broadcaster (Radio Delta)", "outlet"),
         # A PERSON entity outside any attribution is a valid antecedent too.
         ("Maria Lopez ran the shelter for ten years. She said the water came at night.",
          0, "She", "Maria Lopez", "person"),
@@ -326,7 +327,7 @@ def test_company_nominal_skips_a_hospital(nlp):
     doc = nlp("A fire broke out at the Brenna Textiles plant.\n\nTen people were hurt, Ostrava"
               " General Hospital said.\n\nThe company said the plant was inspected in May.")
     company = next(a for a in extract_attributions(doc) if a.source.text == "The company")
-    assert company.chain[0].name == "Brenna Textiles"
+    assert company.chain[0].name == "The company (Brenna Textiles)"
 
 
 # PolNeAR's span convention: "that" and quotation marks belong to the content; a quote the
@@ -406,3 +407,113 @@ def test_claims_ignore_non_speech_attributions():
     governor = by_sentence["The"].attribution
     assert governor is not None and governor.content.text == "120 homes were destroyed in the " \
         "flood on 4 May"
+
+
+# --- issue 5/6: source kinds and reference resolution ------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind"),
+    [
+        # A state emergency agency is official; only a news agency is an outlet.
+        ("Twelve people died, the Varna civil protection agency said.",
+         "the Varna civil protection agency", "official"),
+        # A state commission is official.
+        ("No one was injured in the blast, the electoral commission said.",
+         "the electoral commission", "official"),
+        # A political party is a party to the dispute, not an organisation.
+        ("The Coastal Workers' Party said it had no part in the bombing.",
+         "The Coastal Workers' Party", "party"),
+        ("The movement said its fighters had withdrawn.", "The movement", "party"),
+        # A compound trade noun is typed by its ending.
+        ("The drugmaker said the trial had been stopped.", "The drugmaker", "organisation"),
+        # A company name word types a name NER leaves unlabelled at the start of a sentence.
+        ("Ostby Rail said two passengers had died.", "Ostby Rail", "organisation"),
+    ],
+)
+def test_source_kinds_of_state_bodies_parties_and_companies(nlp, text, source, kind):
+    found = extract_attributions(nlp(text))
+    assert [(a.source.text, a.source_kind) for a in found] == [(source, kind)]
+
+
+def test_acronym_takes_the_kind_of_the_name_it_abbreviates(nlp):
+    doc = nlp("The army shelled the town, the NRM said.\n\nThree fighters of the National Renewal"
+              " Movement died, a spokesman said.")
+    acronym = next(a for a in extract_attributions(doc) if a.source.text == "the NRM")
+    assert acronym.source_kind == "party"
+
+
+def test_acronym_without_a_spelled_out_name_keeps_its_entity_kind(nlp):
+    doc = nlp("The army shelled the town, the NRM said.")
+    (found,) = extract_attributions(doc)
+    assert found.source_kind != "party"
+
+
+def test_nominal_agency_resolves_to_an_official_agency_by_its_noun(nlp):
+    doc = nlp("Twelve people died, the Varna civil protection agency said.\n\nThe agency said 40"
+              " houses were buried.")
+    agency = next(a for a in extract_attributions(doc) if a.source.text == "The agency")
+    assert agency.source_kind == "official"
+    assert agency.chain[0].name == "the Varna civil protection agency"
+
+
+def test_nominal_resolves_to_the_salient_body_not_the_nearest_name(nlp):
+    doc = nlp("Orvik Motors said it would cut 300 jobs.\n\nProduction of the Lark sedan will move"
+              " to Vesta, the company said.")
+    company = next(a for a in extract_attributions(doc) if a.source.text == "the company")
+    assert company.chain[0].name == "the company (Orvik Motors)"
+    assert company.source_kind == "organisation"
+
+
+def test_carmaker_nominal_is_an_organisation_resolved_to_the_company(nlp):
+    doc = nlp("Orvik Motors will close its plant in Vesta, the carmaker said.\n\nThe carmaker said"
+              " 300 jobs would go.")
+    found = [a for a in extract_attributions(doc) if a.source.text.lower() == "the carmaker"]
+    assert [a.source_kind for a in found] == ["organisation", "organisation"]
+    assert found[1].chain[0].name == "The carmaker (Orvik Motors)"
+
+
+def test_body_nominal_never_resolves_to_a_person(nlp):
+    doc = nlp("The Tarsa party was behind the attack, Interior Minister Jan Berg said.\n\n"
+              "No one was hurt, the commission said.")
+    commission = next(a for a in extract_attributions(doc) if a.source.text == "the commission")
+    assert commission.chain[0].name == "the commission"
+    assert commission.source_kind == "official"
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "kind", "cue", "content"),
+    [
+        ("Police put the number of marchers in the capital at 12,000.",
+         "Police", "official", "put", "the number of marchers in the capital at 12,000"),
+        ("Officials estimated the death toll at 40.",
+         "Officials", "official", "estimated", "the death toll at 40"),
+    ],
+)
+def test_giving_a_figure_is_speech(nlp, text, source, kind, cue, content):
+    (found,) = extract_attributions(nlp(text))
+    assert (found.source.text, found.source_kind, found.cue.text, found.cue_type) == (
+        source, kind, cue, "speech")
+    assert found.content.text == content
+
+
+def test_putting_a_thing_somewhere_is_not_a_figure(nlp):
+    assert extract_attributions(nlp("She put the book on the table at noon.")) == []
+
+
+def test_accusation_is_speech_with_the_charged_deed_as_content(nlp):
+    (found,) = extract_attributions(nlp("The movement accused the army of shelling the village."))
+    assert (found.cue.text, found.cue_type, found.source_kind) == ("accused", "speech", "party")
+    assert found.content.text == "the army of shelling the village"
+
+
+def test_misparsed_source_phrase_is_typed_by_its_subject(nlp):
+    # The parser reads "highlands" as a verb whose subject is the movement's name.
+    words = ["The", "Unity", "Front", ",", "which", "seeks", "autonomy", "for", "the", "highlands",
+             ",", "accused", "the", "army"]
+    heads = [2, 2, 9, 2, 5, 2, 5, 6, 9, 11, 9, 11, 13, 11]
+    deps = ["det", "compound", "nsubj", "punct", "nsubj", "relcl", "dobj", "prep", "det", "nsubj",
+            "punct", "ROOT", "det", "dobj"]
+    pos = ["DET", "PROPN", "PROPN", "PUNCT", "PRON", "VERB", "NOUN", "ADP", "DET", "VERB", "PUNCT",
+           "VERB", "DET", "NOUN"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    assert classify_source(doc[0:10]) == "party"

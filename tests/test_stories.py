@@ -12,8 +12,15 @@ import pytest
 from corroborator.analysis.pipeline import analyze_articles
 from corroborator.embed import default_embedder
 from corroborator.ingest import ingest_paths
+from corroborator.model import Analysis, Article, Entity, TextSpan
 from corroborator.settings import DEFAULT_SETTINGS
-from corroborator.stories import BruteForceIndex, OnlineStories, cluster_stories, story_text
+from corroborator.stories import (
+    BruteForceIndex,
+    OnlineStories,
+    _story_id,
+    cluster_stories,
+    story_text,
+)
 from golden import CORPUS, load_ground_truth
 
 TRUTH = load_ground_truth()
@@ -181,3 +188,81 @@ def test_story_title_is_one_of_its_articles_titles(analyses):
         titles = {analyses[a].article.title or analyses[a].article.text[:80]
                   for a in story.article_ids}
         assert story.title in titles
+
+
+# --- split: the undo of an early wrong join (synthetic stream, hand-made analyses) -----------
+
+_QUAKE_A = ("Alice Smith", "A strong earthquake struck Northtown on Friday in 2019; rescuer "
+            "Alice Smith said the old bridge collapsed.")
+_QUAKE_A2 = ("Alice Smith", "The old bridge in Northtown collapsed on Friday in 2019 when an "
+             "earthquake struck, rescuer Alice Smith said.")
+_QUAKE_B = ("Bob Jones", "An earthquake shook Northtown on Tuesday in 2021; rescuer Bob Jones said "
+            "the school flooded.")
+_QUAKE_B2 = ("Bob Jones", "The school in Northtown flooded on Tuesday in 2021 after an earthquake, "
+             "rescuer Bob Jones said.")
+# (id, (person, text) or None for a vague first report naming nobody, hand-made 2-d vector)
+_TWO_QUAKES = [("a1", _QUAKE_A, (1.0, 0.0)), ("a2", _QUAKE_A2, (0.99, 0.14)),
+               ("b1", None, (0.75, 0.66)), ("b2", _QUAKE_B, (0.3, 0.95)),
+               ("b3", _QUAKE_B2, (0.28, 0.96))]
+# The join score is the best member's pair score here, so the vague report "b1" joins the 2019
+# quake's story and the 2021 reports follow it there: the wrong join the split must undo.
+_SPLIT_SETTINGS = replace(DEFAULT_SETTINGS, story_member_weight=1.0, story_link_members=1)
+
+
+def _hand_made(article_id: str, hour: int, content: tuple[str, str] | None) -> Analysis:
+    person, text = content or ("", "An earthquake shook the region, officials said.")
+    names = [(person, "PERSON"), ("Northtown", "GPE")] if person else []
+    entities = tuple(Entity(TextSpan(text.index(n), text.index(n) + len(n), n), label)
+                     for n, label in names)
+    article = Article(article_id, "outlet", text, title=text.split(";")[0],
+                      published=datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=hour))
+    return Analysis(article, (), entities, (), (), (), (), (), ())
+
+
+def _two_quakes(settings=_SPLIT_SETTINGS) -> tuple[list[list[str]], OnlineStories]:
+    online = OnlineStories(settings)
+    kinds = []
+    for hour, (article_id, content, vector) in enumerate(_TWO_QUAKES):
+        events = online.add(_hand_made(article_id, hour, content),
+                            np.array([*vector, 0.0], dtype=np.float32))
+        kinds.append([e.kind for e in events])
+    return kinds, online
+
+
+def test_split_undoes_an_early_wrong_join():
+    kinds, online = _two_quakes()
+    assert kinds == [["new"], ["join"], ["join"], ["join", "split"], ["join"]]
+    first, second = online.stories()
+    assert first.article_ids == ("a1", "a2")  # the part with the first article keeps the story
+    assert second.article_ids == ("b1", "b2", "b3")
+    split = first.history[-1]
+    assert split.kind == "split" and split.article_id == "b2" and split.story_id == first.id
+    # The id the split-off story had then (b1, b2); b3 joined it afterwards.
+    assert split.other_story_id == _story_id(["b1", "b2"]) != second.id
+    assert 0.5 < split.confidence < 1.0 and "cross-group score" in split.reason
+    assert first.confidence == min(e.confidence for e in first.history if e.kind != "new")
+    # Each article's placement moves with it: one new/join event per member, in both parts.
+    for story in (first, second):
+        placed = sorted(e.article_id for e in story.history if e.kind in ("new", "join"))
+        assert placed == sorted(story.article_ids)
+    # The split-off part is a story of its own in the candidate index, under a new key.
+    assert len(online.index) == 2
+
+
+def test_split_is_deterministic_and_can_be_turned_off():
+    assert _two_quakes()[1].stories() == _two_quakes()[1].stories()
+    kinds, online = _two_quakes(replace(_SPLIT_SETTINGS, story_split_min_members=0))
+    assert "split" not in {kind for events in kinds for kind in events}
+    assert [s.article_ids for s in online.stories()] == [("a1", "a2", "b1", "b2", "b3")]
+
+
+def test_one_event_story_is_not_split():
+    """Reports of one quake that differ in wording and vectors stay one story."""
+    online = OnlineStories(_SPLIT_SETTINGS)
+    for hour, (content, vector) in enumerate([(_QUAKE_A, (1.0, 0.0)), (_QUAKE_A2, (0.9, 0.44)),
+                                              (_QUAKE_A, (0.8, 0.6)), (_QUAKE_A2, (0.95, 0.3)),
+                                              (_QUAKE_A, (0.85, 0.53))]):
+        events = online.add(_hand_made(f"a{hour}", hour, content),
+                            np.array([*vector, 0.0], dtype=np.float32))
+        assert [e.kind for e in events] == (["new"] if hour == 0 else ["join"])
+    assert len(online.stories()) == 1

@@ -223,8 +223,16 @@ def test_missing_corrupt_or_stale_file_is_rebuilt_from_the_store(store, tmp_path
     index, reason = open_story_index(store, path, DIM, embedder=EMBEDDER)
     assert reason is not None
     assert len(index) == len(vectors)
+    # Two HNSW graphs built apart may order near-ties differently (approximate search, threads):
+    # compare the rebuilt index with the exact answer, not with the other graph.
+    exact = BruteForceIndex()
+    for key, vector in enumerate(vectors):
+        exact.upsert(key, vector)
+    found = 0
     for query in vectors[::20]:
-        assert keys_of(index.nearest(query, 8)) == keys_of(original.nearest(query, 8))
+        truth = keys_of(exact.nearest(query, 8))
+        found += len(set(keys_of(index.nearest(query, 8))) & set(truth))
+    assert found / (8 * len(vectors[::20])) >= 0.9  # recall@8; the benchmark measures 0.998+
     assert open_story_index(store, path, DIM, embedder=EMBEDDER)[1] is None  # saved again
 
 

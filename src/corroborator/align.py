@@ -18,9 +18,13 @@ matrix nor scans all cluster pairs (the first version did both: O(n^3) in claims
    does, so as long as no claim has more than k such neighbours the result equals exhaustive
    average linkage (``align_claims_exhaustive``, kept as the reference for tests/benchmarks).
 
-Structure used: the same figure of the same kind of unit is near-decisive, the same unit a weak
-hint. Shared actor/place names were tried as a bonus and did not help on the ground truth
-(names repeat across every claim of a story), so they are not used.
+Structure used (align_structure.py, lexicon data/alignment.yaml): the same figure of the same
+kind of unit is near-decisive, the same unit a weak hint; the same count (unit family and event:
+"Twelve people died" / "the death toll rose to 27") is strong whatever the value. A shared
+figure counts only when the two claims do not report different events ("demanding a 9 percent
+pay rise" / "could not afford a 9 percent pay rise"), and opposite events ("closed" /
+"reopened") are a penalty. Shared actor/place names were tried as a bonus and did not help on
+the ground truth (names repeat across every claim of a story), so they are not used.
 """
 
 from __future__ import annotations
@@ -33,16 +37,26 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from .align_structure import (
+    claim_counts,
+    claim_events,
+    claim_predicates,
+    comparable_text,
+    mask_number_words,
+    opposite_events,
+    unit_family,
+)
 from .embed import Embedder
 from .model import Analysis, Claim
 from .settings import Settings
+
+__all__ = ["ClaimRef", "ClaimSpace", "align_claims", "align_claims_exhaustive",
+           "agglomerate", "candidate_edges", "masked_text", "unit_family"]
 
 # Similarity bonuses for shared structure (added to the blended cosine). Set on the example
 # corpus ground truth (benchmarks/bench_golden.py): the same figure is near-decisive.
 SAME_FIGURE_BONUS = 0.25
 SAME_UNIT_BONUS = 0.1
-PEOPLE_UNITS = frozenset({"people", "person", "residents", "villagers", "inhabitants",
-                          "civilians", "individuals", "persons", "passengers", "victims"})
 # Similarity blocks are computed this many cells at a time (float32: 16 MB).
 _BLOCK_CELLS = 4_000_000
 
@@ -108,14 +122,50 @@ def masked_text(claim: Claim) -> str:
         start, end = date.span.start - base, date.span.end - base
         if start >= 0 and end <= len(text):
             text = text[:start] + "that day" + text[end:]
+    text = comparable_text(claim, text)
     for pattern, replacement in _POLARITY:
         text = pattern.sub(replacement, text)
-    return _DIGITS.sub("several", text)
+    return mask_number_words(_DIGITS.sub("several", text), "several")
 
 
-def unit_family(unit: str) -> str:
-    """Units that count the same kind of thing compare with each other (people ~ passengers)."""
-    return "people" if unit in PEOPLE_UNITS else unit
+@dataclass(frozen=True)
+class Structure:
+    """Indicator rows of the claims' events and counts, and the bonus/penalty they carry."""
+    events: sparse.csr_matrix  # claims x event families
+    counts: sparse.csr_matrix  # claims x (unit family, event) and (event, object)
+    opposed: sparse.csr_matrix  # claims x events opposite to one they report
+    event_bonus: float
+    opposite_penalty: float
+
+    @staticmethod
+    def of(claims: Sequence[Claim], settings: Settings) -> Structure:
+        events = [claim_events(c.span.text) for c in claims]
+        # events and their opposites share one column space, so a product finds opposed pairs
+        columns: dict = {}
+        event_rows = _indicator(events, columns)
+        opposed_rows = _indicator([opposite_events(e) for e in events], columns)
+        return Structure(
+            events=_widen(event_rows, len(columns)),
+            counts=_indicator([claim_counts(c, e) | claim_predicates(c.span.text)
+                               for c, e in zip(claims, events, strict=True)]),
+            opposed=_widen(opposed_rows, len(columns)),
+            event_bonus=settings.claim_same_event_bonus,
+            opposite_penalty=settings.claim_opposite_event_penalty,
+        )
+
+    def adjust(self, rows: np.ndarray, cols: np.ndarray, same_figure: np.ndarray,
+               same_unit: np.ndarray) -> np.ndarray:
+        """The structure bonus of claims ``rows`` x ``cols`` (negative for opposite events)."""
+        shared_event = (self.events[rows] @ self.events[cols].T).toarray() > 0
+        has_event = np.asarray(self.events.sum(axis=1)).ravel() > 0
+        both = has_event[rows][:, None] & has_event[cols][None, :]
+        different_events = both & ~shared_event
+        opposed = ((self.opposed[rows] @ self.events[cols].T).toarray() > 0) | (
+            (self.events[rows] @ self.opposed[cols].T).toarray() > 0)
+        same_count = (self.counts[rows] @ self.counts[cols].T).toarray() > 0
+        bonus = np.where(same_figure & ~different_events, SAME_FIGURE_BONUS,
+                         np.where(same_count, self.event_bonus, SAME_UNIT_BONUS * same_unit))
+        return bonus - self.opposite_penalty * (opposed & ~shared_event)
 
 
 class ClaimSpace:
@@ -125,7 +175,8 @@ class ClaimSpace:
     def __init__(self, vectors: np.ndarray, tfidf: sparse.csr_matrix | None,
                  figures: sparse.csr_matrix, units: sparse.csr_matrix,
                  article_ids: Sequence[str], lexical_weight: float,
-                 signatures: Sequence[object] | None = None) -> None:
+                 signatures: Sequence[object] | None = None,
+                 structure: Structure | None = None) -> None:
         self.vectors = vectors
         self.tfidf = tfidf
         self.figures = figures
@@ -134,12 +185,14 @@ class ClaimSpace:
         self.lexical_weight = lexical_weight
         # Claims with equal signatures have equal rows everywhere (same similarity to all).
         self.signatures = list(signatures) if signatures is not None else list(range(len(vectors)))
+        self.structure = structure
 
     @classmethod
     def build(cls, refs: Sequence[ClaimRef], embedder: Embedder, settings: Settings) -> ClaimSpace:
         texts = [masked_text(r.claim) for r in refs]
         figures = [frozenset((unit_family(q.unit), q.value) for q in r.claim.quantities)
                    for r in refs]
+        structure = Structure.of([r.claim for r in refs], settings)
         return cls(
             vectors=_embed_unique(texts, embedder),
             tfidf=_tfidf_rows(texts),
@@ -147,7 +200,10 @@ class ClaimSpace:
             units=_indicator([{unit_family(q.unit) for q in r.claim.quantities} for r in refs]),
             article_ids=[r.article_id for r in refs],
             lexical_weight=settings.claim_lexical_weight,
-            signatures=list(zip(texts, figures, strict=True)),  # units follow from figures
+            # units follow from figures; events and counts from the claim's own words
+            signatures=[(t, f, r.claim.span.text, r.claim.quantities)
+                        for t, f, r in zip(texts, figures, refs, strict=True)],
+            structure=structure,
         )
 
     def __len__(self) -> int:
@@ -169,7 +225,10 @@ class ClaimSpace:
             sim += w * lexical
         same_figure = (self.figures[rows] @ self.figures[cols].T).toarray() > 0
         same_unit = (self.units[rows] @ self.units[cols].T).toarray() > 0
-        bonus = np.where(same_figure, SAME_FIGURE_BONUS, SAME_UNIT_BONUS * same_unit)
+        if self.structure is None:
+            bonus = np.where(same_figure, SAME_FIGURE_BONUS, SAME_UNIT_BONUS * same_unit)
+        else:
+            bonus = self.structure.adjust(rows, cols, same_figure, same_unit)
         return sim + bonus.astype(np.float32)
 
 
@@ -193,9 +252,10 @@ def _tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix | None:
         return None
 
 
-def _indicator(keys_per_row: Sequence[set]) -> sparse.csr_matrix:
-    """Rows x distinct keys, 1 where the row has the key: shared keys become a sparse product."""
-    columns: dict = {}
+def _indicator(keys_per_row: Sequence[set], columns: dict | None = None) -> sparse.csr_matrix:
+    """Rows x distinct keys, 1 where the row has the key: shared keys become a sparse product.
+    ``columns`` (key -> column) is filled in place, so several matrices can share it."""
+    columns = {} if columns is None else columns
     rows, cols = [], []
     for row, keys in enumerate(keys_per_row):
         for key in keys:
@@ -204,6 +264,13 @@ def _indicator(keys_per_row: Sequence[set]) -> sparse.csr_matrix:
     data = np.ones(len(rows), dtype=np.float32)
     shape = (len(keys_per_row), max(len(columns), 1))
     return sparse.csr_matrix((data, (rows, cols)), shape=shape)
+
+
+def _widen(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
+    """The same rows with ``width`` columns (columns added later to a shared key space)."""
+    matrix = matrix.tocsr()
+    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr),
+                             shape=(matrix.shape[0], max(width, 1)))
 
 
 def candidate_edges(

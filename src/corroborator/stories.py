@@ -17,6 +17,9 @@ produced. For each article:
 3. *Merge*: the story the article went to is compared with the other candidates the article
    also scored highly for; when the two stories' members link strongly on average (average
    linkage of pair scores >= ``story_merge_threshold``), they are one event and are merged.
+4. *Split*: the story's latest members are cut in two by average linkage of their pair scores;
+   when the two parts link weakly (< ``story_split_threshold``) and each is coherent, an early
+   wrong join is undone and the later part becomes a story of its own.
 
 IDF is online: document frequencies of the articles seen so far. Weights and thresholds were set
 on ECB+ training topics only; see docs/stories.md and ``corroborator eval stories``.
@@ -24,10 +27,8 @@ on ECB+ training topics only; see docs/stories.md and ``corroborator eval storie
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,21 +38,20 @@ from typing import Protocol
 import numpy as np
 
 from .embed import Embedder
-from .ingest.language import english_stopwords
 from .model import Analysis, Story, StoryEvent
 from .settings import Settings
+from .story_features import (
+    DocumentFrequencies,
+    Features,
+    article_features,
+    entity_keys,
+    entity_share,
+    fact_conflicts,
+    story_text,
+    tfidf_cosine,
+)
 
-# Entity labels that identify an event, grouped by what they tell apart.
-ENTITY_TYPES: dict[str, frozenset[str]] = {
-    "person": frozenset({"PERSON"}),
-    "place": frozenset({"GPE", "LOC", "FAC"}),
-    "org": frozenset({"ORG", "EVENT", "NORP"}),
-}
-STORY_ENTITY_LABELS = frozenset().union(*ENTITY_TYPES.values())
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
-_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_TERM = re.compile(r"[^\W_]{2,}")
-_WEEKDAY = re.compile(r"\b(" + "|".join(calendar.day_name) + r")\b", re.IGNORECASE)
 
 
 class CandidateIndex(Protocol):
@@ -89,28 +89,21 @@ class BruteForceIndex:
         return len(self._vectors)
 
 
-@dataclass
-class _Features:
-    """What the story stage reads of one article."""
-    article_id: str
-    vector: np.ndarray
-    terms: Counter[str]  # sublinear term weights of title + opening text
-    entities: dict[str, set[str]]  # entity type -> normalised names
-    published: datetime | None
-    years: set[int] = field(default_factory=set)  # years the text names explicitly
-    facts: set[str] = field(default_factory=set)  # "weekday:friday", "count:people=3"
 
 
 @dataclass
 class _OpenStory:
     key: int
-    members: list[_Features] = field(default_factory=list)
+    members: list[Features] = field(default_factory=list)
     terms: Counter[str] = field(default_factory=Counter)
     entities: dict[str, set[str]] = field(default_factory=dict)
     years: set[int] = field(default_factory=set)
     facts: set[str] = field(default_factory=set)
     newest: datetime | None = None
     events: list[tuple[int, StoryEvent]] = field(default_factory=list)  # (sequence, event)
+    # Symmetric member-pair scores (sorted id pair -> score) kept for the split check, so that a
+    # join scores only the newcomer against the window; pruned to the window at each check.
+    pair_scores: dict[tuple[str, str], float] = field(default_factory=dict)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -120,7 +113,7 @@ class _OpenStory:
     def provisional_id(self) -> str:
         return _story_id(m.article_id for m in self.members)
 
-    def add(self, features: _Features) -> None:
+    def add(self, features: Features) -> None:
         self.members.append(features)
         self.terms.update(features.terms)
         self.years |= features.years
@@ -134,21 +127,22 @@ class _OpenStory:
         for member in other.members:
             self.add(member)
         self.events = sorted(self.events + other.events, key=lambda item: item[0])
+        self.pair_scores |= other.pair_scores
+
+    def rebuilt(self, key: int, members: list[Features]) -> _OpenStory:
+        """A story of the given members (in their order) with their placement events and the
+        cached pair scores; the caller adds any split event."""
+        story = _OpenStory(key)
+        for member in members:
+            story.add(member)
+        ids = {m.article_id for m in members}
+        story.events = [(n, e) for n, e in self.events
+                        if e.kind in ("new", "join") and e.article_id in ids
+                        or e.kind not in ("new", "join") and key == self.key]
+        story.pair_scores = dict(self.pair_scores)
+        return story
 
 
-class _DocumentFrequencies:
-    """Online document frequencies of terms and entities (the articles seen so far)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.df: Counter[str] = Counter()
-
-    def add(self, keys: set[str]) -> None:
-        self.count += 1
-        self.df.update(keys)
-
-    def idf(self, key: str) -> float:
-        return math.log((1 + self.count) / (1 + self.df[key])) + 1.0
 
 
 class OnlineStories:
@@ -163,16 +157,16 @@ class OnlineStories:
         self.index: CandidateIndex = index if index is not None else BruteForceIndex()
         self._open: dict[int, _OpenStory] = {}
         self._titles: dict[str, str] = {}
-        self._frequencies = _DocumentFrequencies()
+        self._frequencies = DocumentFrequencies()
         self._sequence = 0
         self._next_key = 0
 
     def add(self, analysis: Analysis, vector: np.ndarray) -> list[StoryEvent]:
         """Place one article; returns the decisions it caused (new or join, then any merges)."""
-        features = _features(analysis, _unit(vector), self.settings)
+        features = article_features(analysis, _unit(vector), self.settings)
         article = analysis.article
         self._titles[article.id] = article.title or article.text[:80]
-        self._frequencies.add(set(features.terms) | _entity_keys(features.entities))
+        self._frequencies.add(set(features.terms) | entity_keys(features.entities))
         scored = self._score_candidates(features)
         s = self.settings
         best_score = scored[0][0] if scored else float("-inf")
@@ -193,7 +187,8 @@ class OnlineStories:
         self.index.upsert(story.key, story.centroid)
         events = [self._record(story, kind, article.id, None, margin, reason)]
         fitted = [other for score, other in scored if score >= s.story_join_threshold]
-        return events + self._merge_into(story, fitted, article.id)
+        story, merged = self._merge_into(story, fitted, article.id)
+        return events + merged + self._split(story, article.id)
 
     def stories(self) -> list[Story]:
         return [self._finish(story) for _, story in sorted(self._open.items())]
@@ -203,7 +198,7 @@ class OnlineStories:
         self._open[key] = story = _OpenStory(key)
         return story
 
-    def _score_candidates(self, features: _Features) -> list[tuple[float, _OpenStory]]:
+    def _score_candidates(self, features: Features) -> list[tuple[float, _OpenStory]]:
         s = self.settings
         scored = []
         for key, cosine in self.index.nearest(features.vector, s.story_candidates):
@@ -213,7 +208,7 @@ class OnlineStories:
             scored.append((self._story_score(story, features, cosine), story))
         return sorted(scored, key=lambda item: (-item[0], item[1].key))
 
-    def _story_score(self, story: _OpenStory, features: _Features, cosine: float) -> float:
+    def _story_score(self, story: _OpenStory, features: Features, cosine: float) -> float:
         """Whole-story score blended with the mean score of the closest members."""
         s, df = self.settings, self._frequencies
         whole = _pair_score(features, cosine, story, df, s)
@@ -223,8 +218,9 @@ class OnlineStories:
         return (1 - s.story_member_weight) * whole + s.story_member_weight * linked
 
     def _merge_into(self, story: _OpenStory, others: list[_OpenStory],
-                    article_id: str) -> list[StoryEvent]:
-        """Merge the stories the newcomer also fitted when their members link strongly."""
+                    article_id: str) -> tuple[_OpenStory, list[StoryEvent]]:
+        """Merge the stories the newcomer also fitted when their members link strongly; returns
+        the story that now holds the newcomer and the merge events."""
         s, events = self.settings, []
         for other in others:
             if other.key not in self._open or other is story:
@@ -243,7 +239,54 @@ class OnlineStories:
                                        linkage - s.story_merge_threshold, reason))
             self.index.upsert(keep.key, keep.centroid)
             story = keep
-        return events
+        return story, events
+
+    def _split(self, story: _OpenStory, article_id: str) -> list[StoryEvent]:
+        """Split the story in two when its latest members fall into two coherent groups that
+        link weakly (the undo of an early wrong join; see ``_two_groups``)."""
+        s = self.settings
+        if not s.story_split_min_members or len(story.members) < s.story_split_min_members:
+            return []
+        window = story.members[-s.story_merge_members:]
+        groups = _two_groups(self._window_scores(story, window), s)
+        if groups is None:
+            return []
+        cross, moved = groups
+        # The part holding the window's earliest member keeps the story's key (and the older
+        # members outside the window): the story it was before the wrong join.
+        moving = {window[i].article_id for i in moved}
+        kept = story.rebuilt(story.key, [m for m in story.members if m.article_id not in moving])
+        new_key, self._next_key = self._next_key, self._next_key + 1
+        split_off = story.rebuilt(new_key, [m for m in story.members if m.article_id in moving])
+        self._open[kept.key], self._open[new_key] = kept, split_off
+        self.index.upsert(kept.key, kept.centroid)
+        self.index.upsert(new_key, split_off.centroid)
+        reason = (f"split: {article_id} made {len(moving)} of the latest {len(window)} members "
+                  f"a group of their own; mean cross-group score {cross:.2f} < "
+                  f"{s.story_split_threshold:.2f}")
+        return [self._record(kept, "split", article_id, split_off.provisional_id,
+                             s.story_split_threshold - cross, reason)]
+
+    def _window_scores(self, story: _OpenStory, window: list[Features]) -> np.ndarray:
+        """Symmetric pair scores of the window's members (mean of both directions); cached
+        in the story, so a join adds only the newcomer's row."""
+        n, cache = len(window), story.pair_scores
+        matrix = np.zeros((n, n))
+        for i in range(n):
+            for j in range(i + 1, n):
+                a, b = window[i], window[j]
+                key = (min(a.article_id, b.article_id), max(a.article_id, b.article_id))
+                if key not in cache:
+                    cache[key] = self._symmetric_score(a, b)
+                matrix[i, j] = matrix[j, i] = cache[key]
+        ids = {m.article_id for m in window}
+        story.pair_scores = {k: v for k, v in cache.items() if k[0] in ids and k[1] in ids}
+        return matrix
+
+    def _symmetric_score(self, a: Features, b: Features) -> float:
+        cosine = float(a.vector @ b.vector)
+        df, s = self._frequencies, self.settings
+        return (_pair_score(a, cosine, b, df, s) + _pair_score(b, cosine, a, df, s)) / 2
 
     def _record(self, story: _OpenStory, kind: str, article_id: str | None,
                 other_id: str | None, margin: float, reason: str) -> StoryEvent:
@@ -262,7 +305,7 @@ class OnlineStories:
         title = self._titles[story.members[int(np.argmax(closeness))].article_id]
         story_id = story.provisional_id
         history = tuple(_with_story_id(e, story_id) for _, e in story.events)
-        decided = [e.confidence for e in history if e.kind in ("join", "merge")]
+        decided = [e.confidence for e in history if e.kind in ("join", "merge", "split")]
         return Story(id=story_id, title=title,
                      article_ids=tuple(m.article_id for m in story.members),
                      confidence=min(decided, default=1.0), history=history)
@@ -288,87 +331,38 @@ def cluster_stories(
     return clusterer.stories()
 
 
-def story_text(analysis: Analysis, settings: Settings) -> str:
-    article = analysis.article
-    lead = article.text[: settings.story_lead_chars]
-    return f"{article.title}. {lead}" if article.title else lead
 
 
-def story_entities(analysis: Analysis) -> set[str]:
-    return {
-        _normalise_entity(e.span.text)
-        for e in analysis.entities
-        if e.label in STORY_ENTITY_LABELS and _normalise_entity(e.span.text)
-    }
 
 
-def _features(analysis: Analysis, vector: np.ndarray, settings: Settings) -> _Features:
-    article = analysis.article
-    text = f"{article.title or ''}\n{article.text[: settings.story_terms_chars]}"
-    stopwords = english_stopwords()
-    counts = Counter(t for t in _TERM.findall(text.lower()) if t not in stopwords)
-    terms = Counter({t: 1.0 + math.log(n) for t, n in counts.items()})
-    entities: dict[str, set[str]] = {kind: set() for kind in ENTITY_TYPES}
-    for entity in analysis.entities:
-        if entity.span.start >= settings.story_terms_chars:
-            continue  # late mentions are background (earlier events, comparisons)
-        name = _normalise_entity(entity.span.text)
-        for kind, labels in ENTITY_TYPES.items():
-            if name and entity.label in labels:
-                entities[kind].add(name)
-    published = article.published
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    years = {int(y) for y in _YEAR.findall(text)}
-    years |= {d.value.year for d in analysis.dates
-              if not d.relative and d.span.start < settings.story_terms_chars}
-    return _Features(article.id, vector, terms, entities, published, years,
-                     _facts(analysis, settings.story_facts_chars))
 
 
-def _facts(analysis: Analysis, limit: int) -> set[str]:
-    """Typed specifics of the opening: weekdays named, and counted quantities (unit=value).
-    Two reports of one event rarely disagree on both; two similar events usually differ."""
-    article = analysis.article
-    opening = f"{article.title or ''}\n{article.text[:limit]}"
-    facts = {f"weekday:{day.lower()}" for day in _WEEKDAY.findall(opening)}
-    facts |= {f"count:{q.unit}={q.value:g}" for q in analysis.quantities
-              if q.span.start < limit and q.unit}
-    return facts
 
 
-def _fact_conflicts(mine: set[str], theirs: set[str]) -> int:
-    """How many fact types (weekday; each counted unit) both sides name with no value shared."""
-    conflicts = 0
-    for kind in {f.split("=")[0] if "=" in f else "weekday" for f in mine}:
-        a = {f for f in mine if f.startswith(kind)}
-        b = {f for f in theirs if f.startswith(kind)}
-        conflicts += bool(a and b and not a & b)
-    return conflicts
 
 
-def _pair_score(features: _Features, cosine: float, other: _Features | _OpenStory,
-                frequencies: _DocumentFrequencies, settings: Settings) -> float:
+def _pair_score(features: Features, cosine: float, other: Features | _OpenStory,
+                frequencies: DocumentFrequencies, settings: Settings) -> float:
     """How strongly an article belongs with one other side (a story or a member article)."""
     s, entities = settings, other.entities
     score = s.story_embedding_weight * cosine
-    score += s.story_tfidf_weight * _tfidf_cosine(features.terms, other.terms, frequencies)
+    score += s.story_tfidf_weight * tfidf_cosine(features.terms, other.terms, frequencies)
     for kind, weight, penalty in (
             ("person", s.story_person_weight, s.story_person_conflict_penalty),
             ("place", s.story_place_weight, s.story_place_conflict_penalty),
             ("org", s.story_org_weight, 0.0)):
         mine, theirs = features.entities.get(kind, set()), entities.get(kind, set())
-        share = _entity_share(kind, mine, theirs, frequencies)
+        share = entity_share(kind, mine, theirs, frequencies)
         score += weight * share
         if mine and theirs and share == 0.0:
             score -= penalty  # both name people (places), none in common: another event
     if features.years and other.years and not features.years & other.years:
         score -= s.story_year_conflict_penalty  # e.g. a 2008 quake vs a 2013 quake
-    score -= s.story_fact_conflict_penalty * _fact_conflicts(features.facts, other.facts)
+    score -= s.story_fact_conflict_penalty * fact_conflicts(features.facts, other.facts)
     return score
 
 
-def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: _DocumentFrequencies,
+def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: DocumentFrequencies,
                      settings: Settings) -> float:
     """Mean pair score over the two stories' (latest, capped) members, both directions."""
     left = a.members[-settings.story_merge_members:]
@@ -378,39 +372,47 @@ def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: _DocumentFrequen
     return sum(scores) / len(scores)
 
 
-def _entity_keys(entities: dict[str, set[str]]) -> set[str]:
-    return {f"{kind}:{name}" for kind, names in entities.items() for name in names}
+def _two_groups(scores: np.ndarray, settings: Settings) -> tuple[float, list[int]] | None:
+    """The best 2-way partition of members by average-linkage agglomeration over their pair
+    scores; returns (mean cross-group score, indices of the group without member 0) when both
+    groups have ``story_split_min_part`` members, link below ``story_split_threshold`` and are
+    each coherent (mean inner score >= ``story_split_coherence``), else None."""
+    groups = [[i] for i in range(len(scores))]
+    while len(groups) > 2:
+        pairs = [(a, b) for a in range(len(groups)) for b in range(a + 1, len(groups))]
+        a, b = max(pairs, key=lambda ab: (_mean_link(scores, groups[ab[0]], groups[ab[1]]),
+                                          -ab[0], -ab[1]))
+        groups[a] += groups.pop(b)
+    first, second = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    if min(len(first), len(second)) < settings.story_split_min_part:
+        return None
+    cross = _mean_link(scores, first, second)
+    coherent = all(_mean_inner(scores, g) >= settings.story_split_coherence
+                   for g in (first, second))
+    return (cross, second) if cross < settings.story_split_threshold and coherent else None
 
 
-def _tfidf_cosine(a: Counter[str], b: Counter[str], frequencies: _DocumentFrequencies) -> float:
-    if not a or not b:
-        return 0.0
-    idf = {t: frequencies.idf(t) for t in a.keys() | b.keys()}
-    dot = sum(w * b[t] * idf[t] ** 2 for t, w in a.items() if t in b)
-    norm_a = math.sqrt(sum((w * idf[t]) ** 2 for t, w in a.items()))
-    norm_b = math.sqrt(sum((w * idf[t]) ** 2 for t, w in b.items()))
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+def _mean_link(scores: np.ndarray, a: list[int], b: list[int]) -> float:
+    return float(scores[np.ix_(a, b)].mean())
 
 
-def _entity_share(kind: str, mine: set[str], theirs: set[str],
-                  frequencies: _DocumentFrequencies) -> float:
-    """IDF-weighted share of the article's entities of one type that the other side has:
-    a rare shared name ("Tara Reid") counts more than a common one ("U.S.")."""
-    if not mine or not theirs:
-        return 0.0
-    weights = {name: frequencies.idf(f"{kind}:{name}") for name in mine}
-    return sum(w for name, w in weights.items() if name in theirs) / sum(weights.values())
+def _mean_inner(scores: np.ndarray, group: list[int]) -> float:
+    block = scores[np.ix_(group, group)]
+    return float((block.sum() - np.trace(block)) / (len(group) * (len(group) - 1)))
 
 
-def _too_far_apart(story: _OpenStory, features: _Features, settings: Settings) -> bool:
+
+
+
+
+
+
+def _too_far_apart(story: _OpenStory, features: Features, settings: Settings) -> bool:
     if story.newest is None or features.published is None:
         return False
     return abs((features.published - story.newest).days) > settings.story_max_gap_days
 
 
-def _normalise_entity(text: str) -> str:
-    text = re.sub(r"^(the|a|an)\s+", "", text.strip().lower())
-    return re.sub(r"['’]s$", "", text)
 
 
 def _arrival_key(analysis: Analysis) -> tuple[datetime, str]:

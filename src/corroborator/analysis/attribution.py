@@ -11,6 +11,7 @@ A dispatcher walks the tokens of each sentence and hands every cue to the functi
 - ``_according_to``: "According to X, ..." and "..., according to X."
 - ``_noun_cue``: "the rebels' claim to have ...", "the ministry's statement that ...".
 - ``_colon_cue``: transcript and headline lines "Name: what they said".
+- ``_figure_cue``: "Police put the number of marchers at 12,000" (giving a figure is speech).
 
 Each cue verb has a kind (``cue_type``: speech, belief, intention, evidence, stance; see
 data/attribution.yaml); only speech reports a claim downstream. Content spans follow PolNeAR's
@@ -98,6 +99,10 @@ def _dispatch(token: Token, sent: Span) -> _Draft | None:
     lex = attribution_lexicon()
     if token.lower_ == "according":
         return _according_to(token, sent)
+    if token.tag_.startswith("VB") and token.lemma_.lower() in lex.figure_verbs:
+        draft = _figure_cue(token)
+        if draft is not None:
+            return draft
     if token.tag_.startswith("VB") and token.lemma_.lower() in lex.cue_types:
         return _verb_cue(token, sent)
     if token.pos_ == "NOUN" and token.lemma_.lower() in lex.noun_cues:
@@ -198,6 +203,26 @@ def _colon_cue(colon: Token, sent: Span) -> _Draft | None:
     return _Draft(source, token_span(colon, colon), content)
 
 
+def _figure_cue(verb: Token) -> _Draft | None:
+    """"Police put the number of marchers at 12,000": the subject gives a figure; the content
+    runs from the figure noun to the figure ("the number of marchers ... at 12,000")."""
+    lex = attribution_lexicon()
+    subject = _subject(verb)
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if subject is None or obj is None or obj.lemma_.lower() not in lex.figure_nouns:
+        return None
+    figure = next((c for c in verb.children if c.dep_ == "prep" and c.i > obj.i
+                   and c.lower_ in lex.figure_prepositions
+                   and any(g.dep_ == "pobj" for g in c.children)), None)
+    if figure is None or _is_passive(verb):
+        return None
+    source = source_span(verb.doc, [t.i for t in subject.subtree], set())
+    content = content_span(verb.doc, obj.left_edge.i, figure.right_edge.i, set())
+    if source is None or content is None:
+        return None
+    return _Draft(source, token_span(verb, verb), content)
+
+
 def _is_noun_complement(child: Token) -> bool:
     if child.dep_ not in ("acl", "ccomp") or child.i < child.head.i:
         return False
@@ -258,13 +283,18 @@ def _content_before(
 
 def _object_content(verb: Token) -> TextSpan | None:
     """"The company confirmed the closure", "X called the plan a disgrace": the object (with its
-    predicate) is what was confirmed or called."""
-    if verb.lemma_.lower() not in attribution_lexicon().object_content:
+    predicate) is what was confirmed or called; "X accused the army of shelling the village":
+    the object with the deed it is charged with."""
+    lex = attribution_lexicon()
+    lemma = verb.lemma_.lower()
+    if lemma not in lex.object_content:
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
     if obj is None:
         return None
-    last = max(c.right_edge.i for c in verb.children if c.dep_ in ("dobj", "oprd"))
+    deed = lex.charge_prepositions.get(lemma, frozenset())
+    last = max(c.right_edge.i for c in verb.children if c.dep_ in ("dobj", "oprd")
+               or c.dep_ == "prep" and c.i > obj.i and c.lower_ in deed)
     return content_span(verb.doc, obj.left_edge.i, last, set())
 
 
@@ -346,8 +376,8 @@ def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
     referents = entity_referents(doc)
     attributions = []
     for draft in sorted(drafts, key=lambda d: d.source.start):
-        name, kind, animate = resolved(draft.source, referents)
-        referents.append(source_referent(draft.source, name, kind, animate))
+        name, kind, animate, referent_name = resolved(draft.source, referents)
+        referents.append(source_referent(draft.source, referent_name, kind, animate))
         speaker = ChainLink(name, kind, draft.cue.text.lower())
         chain = build_chain(speaker, draft.cited, draft.heard_by)
         source = _source_text_span(doc, draft.source)

@@ -44,10 +44,16 @@ class AttributionLexicon:
     cue_types: dict[str, str]  # cue verb lemma -> cue_type; speech verbs win over other lists
     preposition_cues: dict[str, frozenset[str]]  # verb lemma -> prepositions joining its cue
     object_content: frozenset[str]
+    charge_prepositions: dict[str, frozenset[str]]  # verb lemma -> prepositions of the deed
     infinitive_content: frozenset[str]
     citing_verbs: frozenset[str]
+    figure_verbs: frozenset[str]
+    figure_nouns: frozenset[str]
+    figure_prepositions: frozenset[str]
     pronouns: dict[str, str]
     resolvable_nominals: frozenset[str]
+    resolvable_suffixes: tuple[str, ...]
+    acronym_skip: frozenset[str]
     representatives: dict[str, SourceKind]
     body_prepositions: frozenset[str]
     partitives: frozenset[str]
@@ -84,10 +90,19 @@ def attribution_lexicon() -> AttributionLexicon:
             for verb, preps in cues["preposition_cues"].items()
         },
         object_content=frozenset(cues["object_content"]),
+        charge_prepositions={
+            str(verb): frozenset(str(p) for p in preps)
+            for verb, preps in cues.get("charge_prepositions", {}).items()
+        },
         infinitive_content=frozenset(cues["infinitive_content"]),
         citing_verbs=frozenset(cues["citing_verbs"]),
+        figure_verbs=frozenset(cues.get("figure_verbs", ())),
+        figure_nouns=frozenset(cues.get("figure_nouns", ())),
+        figure_prepositions=frozenset(cues.get("figure_prepositions", ())),
         pronouns={str(k): v for k, v in sources["pronouns"].items()},
         resolvable_nominals=frozenset(sources["resolvable_nominals"]),
+        resolvable_suffixes=tuple(sources.get("resolvable_suffixes", ())),
+        acronym_skip=frozenset(sources.get("acronym_skip", ())),
         representatives=dict(sources["representatives"]),
         body_prepositions=frozenset(sources["body_prepositions"]),
         partitives=frozenset(sources["partitives"]),
@@ -111,7 +126,19 @@ def classify_source(span: Span) -> SourceKind:
     for kind in ("outlet", "official", "party"):
         if _has_phrase(text, lex.phrases.get(kind, ())):
             return kind
-    return _kind_of_head(span.root, lex, 0)
+    return _kind_of_head(_phrase_head(span), lex, 0)
+
+
+def _phrase_head(span: Span) -> Token:
+    """The noun heading the phrase. A mis-parse can make a noun phrase a clause ("The Free
+    Highlands Movement, which seeks ... highlands" with "highlands" read as a verb): its subject
+    is then the head."""
+    root = span.root
+    if root.pos_ != "VERB":
+        return root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")
+                    and span.start <= c.i < span.end), None)
+    return subject if subject is not None else root
 
 
 def pronoun_class(span: Span) -> str | None:
@@ -124,12 +151,10 @@ def pronoun_class(span: Span) -> str | None:
 def is_resolvable_nominal(span: Span) -> bool:
     """A bare definite nominal such as "the company" or "the spokesman" (no name, no modifier)."""
     lex = attribution_lexicon()
-    return (
-        len(span) == 2
-        and span[0].lower_ == "the"
-        and span[1].pos_ == "NOUN"
-        and span[1].lemma_.lower() in lex.resolvable_nominals
-    )
+    if len(span) != 2 or span[0].lower_ != "the" or span[1].pos_ != "NOUN":
+        return False
+    lemma = span[1].lemma_.lower()
+    return lemma in lex.resolvable_nominals or lemma.endswith(lex.resolvable_suffixes)
 
 
 def is_animate(span: Span) -> bool:
@@ -182,7 +207,32 @@ def _kind_of_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
     )
     if kind:
         return kind
-    return _kind_of_roles(head, lex, depth) or _LABEL_KINDS.get(head.ent_type_, "unknown")
+    return (
+        _kind_of_roles(head, lex, depth)
+        or _kind_of_acronym(head, lex, depth)
+        or _LABEL_KINDS.get(head.ent_type_, "unknown")
+    )
+
+
+def _kind_of_acronym(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
+    """An acronym ("the FHM") is the kind of the name it abbreviates when the article spells that
+    name out anywhere ("the Free Highlands Movement"), before or after."""
+    if not _is_acronym(head.text) or depth >= _MAX_DEPTH:
+        return None
+    for other in head.doc:
+        if other.pos_ != "PROPN" or other.i == head.i or other.head.pos_ == "PROPN" and (
+                other.dep_ == "compound"):
+            continue  # only the head word of each name
+        words = [t for t in _name_tokens(other) if t.lower_ not in lex.acronym_skip]
+        if len(words) >= 2 and "".join(t.text[0] for t in words).upper() == head.text:
+            kind = _kind_of_name(other, lex, depth + 1)
+            if kind != "unknown":
+                return kind
+    return None
+
+
+def _is_acronym(word: str) -> bool:
+    return 2 <= len(word) <= 6 and word.isalpha() and word.isupper()
 
 
 def _kind_of_name_words(name: str, lex: AttributionLexicon, multiword: bool) -> SourceKind | None:

@@ -206,7 +206,7 @@ def _labels(stories: Sequence[Story]) -> dict[str, int]:
 
 
 def decision_counts(stories: Sequence[Story]) -> Counter[str]:
-    """How many new / join / merge decisions built the stories (from their histories)."""
+    """How many new / join / merge / split decisions built the stories (from their histories)."""
     return Counter(event.kind for story in stories for event in story.history)
 
 
@@ -290,7 +290,7 @@ def evaluate(data_dir: Path, test_topics: Sequence[int], train_topics: Sequence[
     notes.append(f"analysis {middle - start:.1f} s, cluster_stories {end - middle:.1f} s; "
                  f"stories: pipeline {len(stories)}, baseline {len(set(baseline.values()))}; "
                  f"decisions: {decisions['new']} new, {decisions['join']} join, "
-                 f"{decisions['merge']} merge")
+                 f"{decisions['merge']} merge, {decisions['split']} split")
     rows = {"pipeline (cluster_stories)": score(gold, predicted),
             "tfidf single pass": score(gold, baseline)}
     if with_train:
