@@ -517,3 +517,14 @@ def test_misparsed_source_phrase_is_typed_by_its_subject(nlp):
            "VERB", "DET", "NOUN"]
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
     assert classify_source(doc[0:10]) == "party"
+
+
+def test_source_name_leaves_out_a_nonrestrictive_relative_clause(nlp) -> None:
+    """The clause characterises the source; the chain and the origin use its name alone."""
+    from corroborator.analysis.sources import source_name
+
+    doc = nlp("The Orrin Valley Alliance, which wants a new dam, said the plan had failed.")
+    subject = next(t for t in doc if t.dep_ == "nsubj" and t.head.lemma_ == "say")
+    span = doc[subject.left_edge.i : subject.right_edge.i + 1]
+    assert "which" in span.text
+    assert source_name(span) == "The Orrin Valley Alliance"

@@ -136,7 +136,7 @@ def explain(
         text = (f"{n} outlets report this from {len(origins)} independent origins: "
                 f"{'; '.join(origins)}.")
     else:
-        text = _conflict_summary(conflicts, n, origins)
+        text = _conflict_summary(conflicts, mentions, n, origins)
     if evolving:
         text += " The figure changed over time (not a conflict): " + " → ".join(
             f"“{value.text}” ({mentions[value.mention].outlet}, "
@@ -150,7 +150,10 @@ def explain(
     return text
 
 
-def _conflict_summary(conflicts: Sequence[Conflict], n_outlets: int, origins: Sequence[str]):
+def _conflict_summary(
+    conflicts: Sequence[Conflict], mentions: Sequence[Mention], n_outlets: int,
+    origins: Sequence[str],
+) -> str:
     real = sorted(conflicts, key=lambda c: c.outdated)  # outdated figures last
     kinds = sorted({c.kind for c in real})
     sides = {c.between for c in real}
@@ -161,7 +164,17 @@ def _conflict_summary(conflicts: Sequence[Conflict], n_outlets: int, origins: Se
     else:
         lead = (f"The reports disagree ({', '.join(kinds)}) across {n_outlets} outlets and "
                 f"{len(origins)} origin{'s' if len(origins) != 1 else ''}:")
-    return lead + " " + " ".join(_sentence(c.detail) for c in real[:3])
+    # One example per kind and pair of origins: ten outlets repeating each side would otherwise
+    # repeat the same disagreement ten times.
+    examples: dict[tuple[str, frozenset[str]], Conflict] = {}
+    for c in real:
+        pair = frozenset((mentions[c.a].origin_key, mentions[c.b].origin_key))
+        examples.setdefault((c.kind, pair), c)
+    shown = list(examples.values())[:3]
+    text = lead + " " + " ".join(_sentence(c.detail) for c in shown)
+    if len(real) > len(shown):
+        text += f" ({len(real)} disagreeing pairs of reports in all; see the conflicts.)"
+    return text
 
 
 def _sentence(detail: str) -> str:

@@ -262,6 +262,9 @@ def source_name(span: Span) -> str:
     "unverified social media reports"), so every outlet's wording of it reads alike."""
     lex = attribution_lexicon()
     head = span.root
+    cut = _nonrestrictive_clause_start(span)
+    if cut is not None:  # "the Free Highlands Movement, which seeks ..." -> the name alone
+        return span.doc[span.start:cut].text
     if head.lemma_.lower() not in lex.hearsay_heads or head.pos_ != "NOUN":
         return span.text
     preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in lex.hearsay_prepositions]
@@ -273,6 +276,17 @@ def source_name(span: Span) -> str:
     place = doc[where[0].left_edge.i : where[0].right_edge.i + 1]
     words = [before, place.text, head.text, doc[preps[0].right_edge.i + 1 : span.end].text]
     return " ".join(w for w in words if w)
+
+
+def _nonrestrictive_clause_start(span: Span) -> int | None:
+    """Index of the comma opening a relative clause on the source's head ("X, which ..."): the
+    clause characterises the source (a label worth comparing in framing), it does not name it."""
+    for child in span.root.children:
+        comma = child.left_edge.i - 1
+        if (child.dep_ == "relcl" and span.start < comma < span.end
+                and span.doc[comma].text == ","):
+            return comma
+    return None
 
 
 def _kind_of_roles(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
