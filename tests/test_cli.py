@@ -33,3 +33,25 @@ def test_nothing_readable_exits_1(tmp_path):
     result = CliRunner().invoke(main, ["analyze", str(bad), "--out", str(tmp_path / "o"), "-q"])
     assert result.exit_code == 1
     assert "E002" in result.output
+
+
+def test_with_stored_groups_a_story_across_runs(tmp_path) -> None:
+    """Half of a story today, half tomorrow: with --with-stored the second run sees all four."""
+    corpus = Path("examples/corpus")
+    first = [str(corpus / "dam-radio-delta.txt"), str(corpus / "dam-coast-herald.txt")]
+    second = [str(corpus / "dam-valley-times.txt")]
+    db = tmp_path / "store.db"
+    runner = CliRunner()
+    for paths, extra in ((first, []), (second, ["--with-stored"])):
+        result = runner.invoke(main, ["analyze", *paths, "--out", str(tmp_path / "out"),
+                                      "--db", str(db), "-q", *extra])
+        assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    ids = {i for s in report["stories"] for i in s["article_ids"]}
+    assert ids == {"dam-radio-delta", "dam-coast-herald", "dam-valley-times"}
+    assert any(len(s["article_ids"]) == 3 for s in report["stories"])
+    without = runner.invoke(main, ["analyze", *second, "--out", str(tmp_path / "solo"),
+                                   "--db", str(db), "-q"])
+    assert without.exit_code == 0
+    solo = json.loads((tmp_path / "solo" / "report.json").read_text())
+    assert {i for s in solo["stories"] for i in s["article_ids"]} == {"dam-valley-times"}

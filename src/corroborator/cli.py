@@ -39,6 +39,8 @@ def main() -> None:
 @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
               help="SQLite store to add the articles to (default OUT/corroborator.db).")
 @click.option("--no-db", is_flag=True, help="Do not store anything; just write the reports.")
+@click.option("--with-stored", is_flag=True,
+              help="Also include every article already in the store, so stories span runs.")
 @click.option("--allow-private-urls", is_flag=True,
               help="Allow fetching URLs that resolve to private or loopback addresses.")
 @click.option("-q", "--quiet", is_flag=True, help="No terminal summary; errors only.")
@@ -50,6 +52,7 @@ def analyze(
     html_path: Path | None,
     db_path: Path | None,
     no_db: bool,
+    with_stored: bool,
     allow_private_urls: bool,
     quiet: bool,
 ) -> None:
@@ -72,6 +75,7 @@ def analyze(
     try:
         with console.status("analysing…"):
             report = run(paths, db=db, allow_private_urls=allow_private_urls,
+                         include_stored=with_stored and db is not None,
                          progress=lambda m: console.log(m))
     except CorroboratorError as exc:
         click.echo(f"error: {exc}", err=True)

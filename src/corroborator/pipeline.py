@@ -32,13 +32,16 @@ def run(
     db: str | Path | None = None,
     embedder: Embedder | None = None,
     allow_private_urls: bool = False,
+    include_stored: bool = False,
     progress: Progress | None = None,
 ) -> Report:
     """Analyse the articles found at ``paths`` and return the cross-source report.
 
     With ``db`` every article is stored in its own transaction as soon as it is analysed, and a
     re-run reuses stored analyses (keyed by content hash and analyzer version) instead of parsing
-    again. Raises NothingToAnalyze when no input could be read.
+    again. With ``include_stored`` (needs ``db``) the articles already in the store join this
+    run's, so stories span runs: yesterday's reports and today's are grouped and cross-checked
+    together. Raises NothingToAnalyze when no input could be read.
     """
     started = datetime.now(UTC)
     say = progress or (lambda _message: None)
@@ -50,7 +53,11 @@ def run(
     say(f"ingested {len(ingested.articles)} articles ({len(ingested.problems)} problems)")
     store = SqliteStore(db) if db is not None else None
     try:
-        analyses = _analyse(ingested.articles, settings, store, say)
+        articles = list(ingested.articles)
+        if include_stored and store is not None:
+            articles += _stored_articles(store, articles)
+            say(f"with the store: {len(articles)} articles")
+        analyses = _analyse(articles, settings, store, say)
         embedder = embedder or default_embedder()
         stories = cluster_stories(analyses, embedder, settings)
         say(f"grouped into {len(stories)} stories")
@@ -85,6 +92,18 @@ def _analyse(
         fresh[analysis.article.content_hash] = analysis
     say(f"analysed {len(todo)} articles, reused {len(cached)} from the store")
     return [cached.get(a.content_hash) or fresh[a.content_hash] for a in articles]
+
+
+def _stored_articles(store: SqliteStore, given: list[Article]) -> list[Article]:
+    """Stored articles not among ``given``. An id given again with new content is this run's
+    article (the input wins); of several stored texts under one id the latest is kept."""
+    taken_ids = {a.id for a in given}
+    taken_hashes = {a.content_hash for a in given}
+    latest: dict[str, Article] = {}
+    for article in store.articles():  # oldest first, so later ones replace earlier ones
+        if article.id not in taken_ids and article.content_hash not in taken_hashes:
+            latest[article.id] = article
+    return list(latest.values())
 
 
 def _with_article(analysis: Analysis, article: Article) -> Analysis:
