@@ -232,3 +232,45 @@ def test_conflict_sides(kinds, expected):
     a = mention(make_claim("x"), "Valley Times", "Side A", kinds[0])
     b = mention(make_claim("x"), "Coast Herald", "Side B", kinds[1])
     assert conflict_sides(a, b) == expected
+
+
+# --- issue 6: charges, participants, implied units, self-consistent articles ------------------
+
+def test_a_charge_names_the_doer_of_the_deed():
+    # "accused the army of starting ..." (or its content alone) says the army started it.
+    assert _actor_kinds("Separatist fighters started the fighting.",
+                        "The movement accused the army of starting the fighting.") == ["actor"]
+    assert _actor_kinds("Separatist fighters started the fighting.",
+                        "the army of starting the fighting by shelling the village") == ["actor"]
+    assert _actor_kinds("Rebels started the fighting.",
+                        "The ministry accused the rebels of starting the fighting.") == []
+
+
+def test_a_word_inside_an_argument_is_not_a_party_to_the_act():
+    # "an army checkpoint" is the target, not the army taking part: still two different doers.
+    assert _actor_kinds("Separatist fighters started the fighting by attacking an army checkpoint.",
+                        "The army started the fighting by shelling the village.") == ["actor"]
+
+
+def test_a_bare_number_takes_the_unit_its_claim_implies():
+    early = mention(make_claim("Twelve people died", counts=[("Twelve people", 12, "people")]),
+                    "Valley Times", "the agency", "official", DAY1)
+    late = mention(make_claim("The death toll rose to 27", counts=[("27", 27, "")]),
+                   "Coast Herald", "the agency", "official", DAY2)
+    result = compare_mentions([early, late], SETTINGS)
+    assert result.conflicts == [] and [v.value for v in result.evolving] == [12, 27]
+
+
+def test_an_article_stating_both_polarities_from_one_origin_is_no_negation_side():
+    headline = mention(make_claim("two guards hurt, party denies role", negated=True,
+                                  counts=[("two guards", 2, "guards")]),
+                       "Metro Bulletin", "the hospital", "organisation")
+    body = mention(make_claim("Two guards were injured", counts=[("Two guards", 2, "guards")]),
+                   "Metro Bulletin", "the hospital", "organisation")
+    other = mention(make_claim("Two guards were injured", counts=[("Two guards", 2, "guards")]),
+                    "Daily Ledger", "the hospital", "organisation")
+    denial = mention(make_claim("No one was injured", negated=True), "Radio Delta",
+                     "the commission", "official")
+    conflicts = compare_mentions([headline, body, other, denial], SETTINGS).conflicts
+    pairs = {(c.kind, c.a, c.b) for c in conflicts}
+    assert pairs == {("negation", 1, 3), ("negation", 2, 3)}

@@ -77,7 +77,7 @@ def test_same_referent_different_outlets(nlp):
 
 
 def test_lexicon_has_enough_referents():
-    lexicon = load_lexicon("framing")
+    lexicon = {k: v for k, v in load_lexicon("framing").items() if not k.startswith("_")}
     assert 10 <= len(lexicon) <= 15
     assert all(spec["terms"] for spec in lexicon.values())
 
@@ -97,3 +97,54 @@ def test_every_span_points_into_the_text(nlp, sentences, separator):
     doc = nlp(separator.join(sentences))
     for f in find_framing_terms(doc):
         assert doc.text[f.span.start:f.span.end] == f.span.text
+
+
+def _actor_terms(nlp, text):
+    from corroborator.analysis.framing import is_actor_referent
+
+    return [(f.referent, f.term, f.span.text) for f in find_framing_terms(nlp(text))
+            if is_actor_referent(f.referent)]
+
+
+def test_labour_strike_is_not_an_attack(nlp):
+    doc = nlp("Teachers went on strike. The strike would cost millions.")
+    assert "attack" not in {f.referent for f in find_framing_terms(doc)}
+    war = nlp("The strike destroyed the depot.")
+    assert ("attack", "strike") in {(f.referent, f.term) for f in find_framing_terms(war)}
+
+
+def test_actor_name_and_labels(nlp):
+    found = _actor_terms(nlp, "The Free Highlands Movement, which seeks independence for the "
+                         "Vessa highlands, accused the army. Terrorists of the so-called Free "
+                         "Highlands Movement attacked.")
+    assert ("actor:name", "free highlands movement", "Free Highlands Movement") in found
+    assert ("actor:label", "which seeks independence for the Vessa highlands",
+            "Free Highlands Movement") in found
+    assert ("actor:label", "so-called", "Free Highlands Movement") in found
+    assert ("actor:armed-name", "free highlands movement", "Free Highlands Movement") in found
+
+
+def test_description_and_appositive(nlp):
+    found = _actor_terms(nlp, "The party, the largest opposition group in parliament, said it "
+                         "condemned all violence.")
+    assert found == [("actor:description", "party", "party"),
+                     ("actor:label", "the largest opposition group in parliament", "party")]
+
+
+def test_actor_framing_across_outlets(nlp):
+    from corroborator.framing_compare import actor_framing
+    from corroborator.model import Analysis, Article
+
+    def analysis(outlet, text):
+        article = Article(id=outlet, outlet=outlet, text=text)
+        return Analysis(article, (), (), (), (), (), (), (), tuple(find_framing_terms(nlp(text))))
+
+    members = [
+        analysis("A", "National Liberation Army fighters took the bridge, the rebel group said."),
+        analysis("B", "NLA fighters took the bridge."),
+        analysis("C", "The government says the rebel group is financed by smuggling."),
+    ]
+    [framing] = actor_framing(members)
+    assert framing.referent == "National Liberation Army"
+    assert framing.terms == {"A": ("national liberation army", "rebel group"), "B": ("nla",),
+                             "C": ("rebel group",)}

@@ -180,3 +180,22 @@ def test_story_aliases_give_one_identity_per_entity_across_claims():
     assert len(set(identity[4:7])) == 1
     assert len({identity[0], identity[4], identity[7]}) == 3
     assert apply_aliases(story[5], aliases).origin == "Free Highlands Movement"
+
+
+def test_a_headline_topic_read_as_a_source_adds_no_origin():
+    # "Bellmar explosion: two guards hurt": the words before the colon are a topic, not a source.
+    mentions = resolve_origins([
+        mention("Metro Bulletin", ("Bellmar explosion", "unknown"), article="mb"),
+        mention("Metro Bulletin", ("the city hospital", "organisation"), article="mb"),
+        mention("Daily Ledger", ("Bellmar City Hospital", "organisation")),
+        mention("Radio Delta", ("the electoral commission", "official")),
+    ])
+    assert len(independent_origins(mentions)) == 2
+    assert mentions[0].origin == "Bellmar City Hospital"  # the named label, not the topic
+
+
+def test_an_unknown_source_alone_in_its_article_stays_an_origin():
+    assert origin_count(
+        mention("Metro Bulletin", ("Bellmar explosion", "unknown"), article="mb"),
+        mention("Daily Ledger", ("Bellmar City Hospital", "organisation")),
+    ) == 2

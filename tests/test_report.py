@@ -196,6 +196,7 @@ def test_framing_and_problems_in_contract(contract):
     assert framing[0] == {
         "referent": "protesters",
         "terms": {"Coast Herald": ["protesters"], "Valley Times": ["rioters"]},
+        "labels": {},  # characterising phrases per outlet; none in this fixture
     }
     assert contract["problems"][0] == {
         "source": "feeds/broken.xml", "reason": "not a valid RSS or Atom feed", "skipped": True,

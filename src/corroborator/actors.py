@@ -21,6 +21,7 @@ from .provenance import normalise_name, same_entity
 class _Lexicon:
     actor_class: dict[str, str]  # word or phrase -> class name
     speech_verbs: frozenset[str]
+    charges: dict[str, frozenset[str]]  # "accuse" -> {"of"}: the deed follows that preposition
 
 
 @lru_cache(maxsize=1)
@@ -30,6 +31,7 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         actor_class={w: name for name, words in classes.items() for w in words},
         speech_verbs=frozenset(cues["speech_verbs"]) | frozenset(cues["citing_verbs"]),
+        charges={verb: frozenset(preps) for verb, preps in cues["charge_prepositions"].items()},
     )
 
 
@@ -69,18 +71,61 @@ def _main_act(text: str, model: str) -> _Act | None:
 
     doc = load_nlp(model)(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    if root is None or root.pos_ not in ("VERB", "AUX") or root.lemma_ in _lexicon().speech_verbs:
+    if root is None:
         return None
-    agent = _agent_token(root)
+    charged = _charged_deed(root)
+    if charged is not None:
+        verb, agent = charged
+    elif root.pos_ not in ("VERB", "AUX") or root.lemma_ in _lexicon().speech_verbs:
+        return None
+    else:
+        verb, agent = root, _agent_token(root)
     if agent is None:
         return None
     identity = _actor_identity(agent)
     if identity is None:
         return None
-    participants = {found for t in doc if t.pos_ in ("NOUN", "PROPN")
-                    for found in [_actor_identity(t)] if found is not None}
-    return _Act(_phrase(agent), identity[0], identity[1], root.lemma_, root.text,
-                frozenset(p[0] for p in participants))
+    return _Act(_phrase(agent), identity[0], identity[1], verb.lemma_, verb.text,
+                _participants(verb, agent))
+
+
+def _charged_deed(root):
+    """(deed verb, doer) of a charge: "accused the army of starting the fighting" says the army
+    started it, so the act compared is "start" with the army as its doer. A claim taken from
+    such a charge is only its content, "the army of starting the fighting", parsed with the
+    accused as its root. None otherwise."""
+    lexicon = _lexicon()
+    if root.pos_ in ("NOUN", "PROPN"):
+        accused, preps = root, frozenset().union(*lexicon.charges.values())
+    else:
+        accused = next((t for t in root.children if t.dep_ == "dobj"), None)
+        preps = lexicon.charges.get(root.lemma_, frozenset())
+    if accused is None:
+        return None
+    for prep in root.children:
+        if prep.dep_ == "prep" and prep.lower_ in preps:
+            deed = next((t for t in prep.children if t.dep_ == "pcomp" and t.tag_ == "VBG"), None)
+            if deed is not None:
+                return deed, accused
+    return None
+
+
+# Dependencies of a verb's own arguments: who or what takes part in that act itself.
+_ARGUMENT_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "dative", "attr"})
+
+
+def _participants(verb, agent) -> frozenset[str]:
+    """Identities of the actors that take part in the act itself: the doer and the verb's own
+    arguments ("clashed with protesters"), not words deeper inside them ("attacking an army
+    checkpoint" names a checkpoint, not the army as a party to the act)."""
+    tokens = [agent]
+    for child in verb.children:
+        if child.dep_ in _ARGUMENT_DEPS:
+            tokens.append(child)
+        elif child.dep_ in ("prep", "agent"):
+            tokens.extend(t for t in child.children if t.dep_ == "pobj")
+    tokens.extend(c for t in list(tokens) for c in t.conjuncts)
+    return frozenset(found[0] for t in tokens for found in [_actor_identity(t)] if found)
 
 
 def _agent_token(root):

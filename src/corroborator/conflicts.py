@@ -23,6 +23,7 @@ from itertools import combinations
 
 from .actors import actor_disagreement
 from .align import unit_family
+from .align_structure import claim_counts
 from .analysis.lexicon import load_lexicon
 from .model import Analysis, Conflict, Evolution, Mention, Quantity, TextSpan
 from .provenance import normalise_name
@@ -97,7 +98,8 @@ def compare_mentions(
             result.conflicts.append(number)
         for check in (_date_conflict, _negation_conflict):
             conflict = check(i, j, a, b, settings)
-            if conflict is not None:
+            if conflict is not None and not (check is _negation_conflict
+                                             and _states_both(conflict, mentions)):
                 result.conflicts.append(conflict)
         for conflict in (_place_conflict(i, j, a, b, related_places, places),
                          _actor_conflict(i, j, a, b, settings)):
@@ -144,7 +146,7 @@ def _number_relation(
     a, b = mentions[i], mentions[j]
     comparable = [
         (qa, qb) for qa in a.claim.quantities for qb in b.claim.quantities
-        if unit_family(qa.unit) == unit_family(qb.unit)
+        if _family(qa, a) == _family(qb, b)
     ]
     # One agreeing like-with-like pair means the mentions are consistent on this count.
     if not comparable or any(_values_agree(qa, qb, settings) for qa, qb in comparable):
@@ -156,6 +158,15 @@ def _number_relation(
     if over_time is not None:
         return over_time
     return Conflict("number", i, j, _number_detail(qa, qb, a, b), between=conflict_sides(a, b))
+
+
+def _family(q: Quantity, mention: Mention) -> str:
+    """What a quantity counts. A bare number takes the one unit its claim implies: "the death
+    toll rose to 27" counts people like "Twelve people died" does."""
+    if q.unit:
+        return unit_family(q.unit)
+    implied = {family for family, _ in claim_counts(mention.claim, frozenset({""}))}
+    return implied.pop() if len(implied) == 1 else ""
 
 
 def _values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
@@ -213,7 +224,7 @@ def _newest_other_value(
     earlier = [
         k for k, m in enumerate(mentions)
         if m.published is not None and published is not None and m.published < published
-        and any(unit_family(q.unit) == unit_family(value.unit)
+        and any(_family(q, m) == _family(value, mentions[stale])
                 and not _values_agree(q, value, settings) for q in m.claim.quantities)
     ]
     return max(earlier, key=lambda k: (mentions[k].published, k), default=None)
@@ -305,6 +316,18 @@ def _negation_conflict(i: int, j: int, a: Mention, b: Mention, settings: Setting
         detail = (f"{negative.outlet} states the negative (“{negative.claim.span.text}”) while "
                   f"{positive.outlet} asserts it ({said})")
     return Conflict("negation", i, j, detail, between=conflict_sides(a, b))
+
+
+def _states_both(conflict: Conflict, mentions: Sequence[Mention]) -> bool:
+    """Whether the negative side's article also states the claim positively from the same
+    origin: an outlet does not contradict its own source, so the negation belongs to another
+    clause ("two guards hurt, party denies role") and is no disagreement."""
+    negative = next(m for m in (mentions[conflict.a], mentions[conflict.b]) if m.claim.negated)
+    return any(
+        m.article_id == negative.article_id and m.origin_key == negative.origin_key
+        and not m.claim.negated
+        for m in mentions
+    )
 
 
 # --- places -----------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .align import ClaimRef, align_claims
+from .analysis.framing import is_actor_referent
 from .conflicts import compare_mentions, place_relations
 from .embed import Embedder
+from .framing_compare import actor_framing
 from .model import (
     Analysis,
     Article,
@@ -220,6 +222,8 @@ def compare_framing(members: Sequence[Analysis]) -> list[Framing]:
     terms: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for analysis in members:
         for framing_term in analysis.framing:
+            if is_actor_referent(framing_term.referent):
+                continue  # named actors: resolved across outlets by actor_framing
             used = terms[framing_term.referent][analysis.article.outlet]
             if framing_term.term not in used:
                 used.append(framing_term.term)
@@ -227,7 +231,7 @@ def compare_framing(members: Sequence[Analysis]) -> list[Framing]:
         Framing(referent, {outlet: tuple(ts) for outlet, ts in sorted(by_outlet.items())})
         for referent, by_outlet in sorted(terms.items())
         if len(by_outlet) >= 2
-    ]
+    ] + actor_framing(members)
 
 
 def _group_id(story: Story, mentions: Sequence[Mention]) -> str:

@@ -272,6 +272,9 @@ class ClaimGroup:
 class Framing:
     referent: str
     terms: dict[str, tuple[str, ...]]  # outlet -> terms it uses
+    # Added for issue 6: outlet -> phrases characterising a named actor ("so-called", "which
+    # the government designates a terrorist group"); empty for lexicon referent classes.
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

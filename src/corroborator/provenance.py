@@ -181,7 +181,7 @@ def _label_rank(mention: Mention) -> tuple[int, int]:
     through another chain), by name rather than description."""
     origin = mention.chain[-1]
     reached_through_outlet = origin.kind == "outlet" and len(mention.chain) > 1
-    own_authority = len(mention.chain) == 1
+    own_authority = len(mention.chain) == 1 or _unknown_source(mention)
     described = origin.kind != "anonymous" and is_description(origin.name)
     return (2 * reached_through_outlet + own_authority, int(described))
 
@@ -270,14 +270,21 @@ def _passes_through(mention: Mention, outlet_key: str) -> bool:
 
 def _link_restatements(mentions: Sequence[Mention], graph: _Components) -> None:
     """An outlet restating, on its own authority (a headline, a summary), a claim it attributes
-    elsewhere in the same article adds no origin: the restatement joins the cited origin."""
+    elsewhere in the same article adds no origin: the restatement joins the cited origin. So
+    does a restatement whose "source" is of no known kind: in a headline such as "Bellmar
+    explosion: two guards hurt" the words before the colon are a topic, not someone speaking."""
     cited: dict[str, int] = {}
     for i, mention in enumerate(mentions):
-        if len(mention.chain) > 1:
+        if len(mention.chain) > 1 and not _unknown_source(mention):
             cited.setdefault(mention.article_id, i)
     for i, mention in enumerate(mentions):
-        if len(mention.chain) == 1 and mention.article_id in cited:
+        restated = len(mention.chain) == 1 or _unknown_source(mention)
+        if restated and mention.article_id in cited:
             graph.union(i, cited[mention.article_id])
+
+
+def _unknown_source(mention: Mention) -> bool:
+    return len(mention.chain) > 1 and mention.chain[-1].kind == "unknown"
 
 
 def story_aliases(mentions: Sequence[Mention]) -> dict[str, tuple[str, str]]:

@@ -247,6 +247,7 @@ def _framing(framing: Framing) -> dict:
     return {
         "referent": framing.referent,
         "terms": {outlet: list(terms) for outlet, terms in framing.terms.items()},
+        "labels": {outlet: list(labels) for outlet, labels in framing.labels.items()},
     }
 
 

@@ -162,6 +162,13 @@ def _framing(story_report: StoryReport) -> str:
     for f in story_report.framing:
         cells = [", ".join(md_text(t) for t in f.terms.get(o, ())) or "—" for o in outlets]
         lines.append(f"| {md_text(f.referent)} | " + " | ".join(cells) + " |")
+    labels = [
+        f"- {md_text(f.referent)}, {md_text(outlet)}: "
+        + "; ".join(f"“{md_text(p)}”" for p in phrases)
+        for f in story_report.framing for outlet, phrases in f.labels.items() if phrases
+    ]
+    if labels:
+        lines += ["", "How outlets characterise an actor (labels):", "", *labels]
     return "\n".join(lines)
 
 
