@@ -159,13 +159,13 @@ def _conflict_summary(
     real = sorted(conflicts, key=lambda c: c.outdated)  # outdated figures last
     kinds = sorted({c.kind for c in real})
     sides = {c.between for c in real}
+    named = f"{len(origins)} origin{'s' if len(origins) != 1 else ''} ({'; '.join(origins)})"
     if sides == {"parties"}:
-        lead = f"The sides disagree ({', '.join(kinds)}); {len(origins)} origins:"
+        lead = f"The sides disagree ({', '.join(kinds)}); {named}:"
     elif sides == {"outlets"}:
         lead = f"Outlets disagree ({', '.join(kinds)}) about what one source said:"
     else:
-        lead = (f"The reports disagree ({', '.join(kinds)}) across {n_outlets} outlets and "
-                f"{len(origins)} origin{'s' if len(origins) != 1 else ''}:")
+        lead = f"The reports disagree ({', '.join(kinds)}) across {n_outlets} outlets and {named}:"
     # One example per kind and pair of origins: ten outlets repeating each side would otherwise
     # repeat the same disagreement ten times.
     examples: dict[tuple[str, frozenset[str]], Conflict] = {}

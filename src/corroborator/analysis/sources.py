@@ -281,10 +281,12 @@ def source_name(span: Span) -> str:
 def _nonrestrictive_clause_start(span: Span) -> int | None:
     """Index of the comma opening a relative clause on the source's head ("X, which ..."): the
     clause characterises the source (a label worth comparing in framing), it does not name it."""
-    for child in span.root.children:
-        comma = child.left_edge.i - 1
-        if (child.dep_ == "relcl" and span.start < comma < span.end
-                and span.doc[comma].text == ","):
+    # Any relative clause inside the span, not only on its root: the parser sometimes hangs the
+    # name under a later word ("the X Movement, which seeks ... highlands, accused ...").
+    for token in span:
+        comma = token.left_edge.i - 1
+        if (token.dep_ == "relcl" and span.start < comma < span.end
+                and span.doc[comma].text == "," and token.head.i < comma):
             return comma
     return None
 
