@@ -32,6 +32,7 @@ from .attribution_resolve import entity_referents, resolved, source_referent
 from .attribution_spans import (
     content_span,
     continued_quote,
+    cue_span,
     doc_text,
     inside_any,
     quote_regions,
@@ -60,6 +61,7 @@ class _Draft:
     heard_by: tuple[ChainLink, ...] = ()  # an outlet told by the speaker ("D told the Herald")
     cue_type: str = "speech"
     parts: tuple[TextSpan, ...] = ()  # the pieces of a discontinuous content
+    cue_word: str = ""  # the bare cue for the chain ("said") when ``cue`` is wider ("has said")
 
 
 def extract_attributions(doc: Doc) -> list[Attribution]:
@@ -141,7 +143,11 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
         content, parts = _with_quote_before(verb, sent, min(source.start, verb.i), content)
     heard = heard_by_outlet(verb, verb.lower_) if verb.lemma_ == "tell" else None
     cue_type = attribution_lexicon().cue_types[verb.lemma_.lower()]
-    return _Draft(source, cue, content, tuple(cited), (heard,) if heard else (), cue_type, parts)
+    wide = cue_span(verb, verb.doc.char_span(cue.start, cue.end, alignment_mode="expand")[-1])
+    if wide.end > content.start >= cue.end:  # a colon or particle that is the content's own
+        wide = TextSpan.of(doc_text(verb.doc), wide.start, cue.end)
+    return _Draft(source, wide, content, tuple(cited), (heard,) if heard else (), cue_type, parts,
+                  cue.text)
 
 
 def _according_to(according: Token, sent: Span) -> _Draft | None:
@@ -378,7 +384,7 @@ def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
     for draft in sorted(drafts, key=lambda d: d.source.start):
         name, kind, animate, referent_name = resolved(draft.source, referents)
         referents.append(source_referent(draft.source, referent_name, kind, animate))
-        speaker = ChainLink(name, kind, draft.cue.text.lower())
+        speaker = ChainLink(name, kind, (draft.cue_word or draft.cue.text).lower())
         chain = build_chain(speaker, draft.cited, draft.heard_by)
         source = _source_text_span(doc, draft.source)
         attributions.append(Attribution(source, draft.cue, draft.content, kind, chain,
