@@ -198,6 +198,9 @@ def test_claim_evolving_figure(report, contract, story, claim):
     assert [g for g in got if g[0] in gold_articles] == [
         (e["article"], float(e["value"])) for e in claim["evolving"]
     ]
+    # ...and the report contract shows the same values.
+    shown = [(e["article_id"], float(e["value"])) for e in _the_group(contract, claim)["evolution"]]
+    assert shown == got
 
 
 @pytest.mark.parametrize(("story", "claim"), _claim_cases("timeline", needs="timeline"))

@@ -45,7 +45,7 @@ def outlet_profiles(report: Report) -> tuple[OutletProfile, ...]:
     for story in report.stories:
         for group in story.claims:
             sides = _conflict_sides(
-                (c.a, c.b, c.minor, getattr(c, "outdated", False)) for c in group.conflicts
+                (c.a, c.b, c.minor, c.outdated) for c in group.conflicts
             )
             facts += [
                 _MentionFacts(

@@ -61,7 +61,7 @@ def _published(mention: Mention, analyses: Mapping[str, Analysis]) -> datetime |
     analysis = analyses.get(mention.article_id)
     if analysis is not None:
         return analysis.article.published
-    return getattr(mention, "published", None)  # provenance may carry it on the mention
+    return mention.published
 
 
 def _aware(moment: datetime) -> datetime:
@@ -92,7 +92,7 @@ def _event(
 
 def _serious(conflict: Conflict) -> bool:
     """Minor gaps (time zones) and outdated figures are not contradictions."""
-    return not conflict.minor and not getattr(conflict, "outdated", False)
+    return not conflict.minor and not conflict.outdated
 
 
 def _disagreeing_pairs(conflicts: Sequence[Conflict]) -> set[frozenset[int]]:

@@ -26,6 +26,7 @@ from corroborator.model import (
     ClaimGroup,
     Conflict,
     DateMention,
+    Evolution,
     Framing,
     Hedge,
     IngestProblem,
@@ -38,7 +39,6 @@ from corroborator.model import (
 )
 from corroborator.profile import OutletProfile, Share, outlet_profiles
 from corroborator.report.schema import load_schema, validate_contract
-from corroborator.serialize import to_dict
 from corroborator.timeline import claim_timeline
 
 SCHEMA_ID = "corroborator.report/1"
@@ -155,9 +155,19 @@ def _claim_group(group: ClaimGroup, analyses: Mapping[str, Analysis]) -> dict:
         "explanation": group.explanation,
         "mentions": [_mention(m) for m in group.mentions],
         "conflicts": [_conflict(c) for c in group.conflicts],
-        # getattr: ``evolution`` is added by the provenance/conflicts work of issue 6
-        "evolution": [to_dict(e) for e in getattr(group, "evolution", ())],
+        "evolution": [_evolution(e) for e in group.evolving],
         "timeline": [_timeline_event(e) for e in claim_timeline(group, analyses)],
+    }
+
+
+def _evolution(value: Evolution) -> dict:
+    """One value of a figure that changed over time (oldest first), not a conflict."""
+    return {
+        "mention": value.mention,
+        "article_id": value.article_id,
+        "value": _number(value.value),
+        "text": value.text,
+        "published": _iso(value.published),
     }
 
 
@@ -237,9 +247,8 @@ def _conflict(conflict: Conflict) -> dict:
         "b": conflict.b,
         "detail": conflict.detail,
         "minor": conflict.minor,
-        # getattr: these two are added by the conflicts work of issue 6
-        "between": getattr(conflict, "between", "reports"),
-        "outdated": getattr(conflict, "outdated", False),
+        "between": conflict.between,
+        "outdated": conflict.outdated,
     }
 
 
