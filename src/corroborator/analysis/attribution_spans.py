@@ -18,6 +18,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Attribution, TextSpan
+from .nlp import doc_text
 
 # Characters stripped from both ends of the bare claim text: quotes, dashes, clause punctuation.
 _BARE_EDGE = " \t\r\n\xa0,;:.\"'“”‘’«»—–-"
@@ -27,17 +28,7 @@ _OPENERS = ('"', "“", "''", "``")
 _CLOSERS = ('"', "”", "''")
 # How far (characters) a quote is followed forward or back: a quoted paragraph is rarely longer.
 _MAX_QUOTE_CHARS = 1200
-_TEXT_KEY = "corroborator.text"
 _LEADING_THAT = re.compile(r"^that\s+", re.IGNORECASE)
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, built once: spaCy joins every token on each access, which made span
-    building quadratic in the article's length."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
 
 
 def content_span(doc: Doc, first: int, last: int, excluded: set[int]) -> TextSpan | None:

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc, Token
 
 from ..model import DateMention, TextSpan
-from .attribution_spans import doc_text
+from .nlp import doc_text
 
 # A year-less date more than this many days after publication is read as last year's: news
 # looks back ("on 28 December", published 3 January), and previews rarely reach 2 months ahead.

@@ -15,8 +15,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ..model import FramingTerm, TextSpan
-from .attribution_spans import doc_text
 from .lexicon import load_lexicon
+from .nlp import doc_text
 
 # Auxiliary forms folded to one word so "was/were/have been killed" match "were killed".
 _AUXILIARIES = {"am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be",

@@ -14,8 +14,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from ..model import Hedge, TextSpan
-from .attribution_spans import doc_text
 from .lexicon import load_lexicon
+from .nlp import doc_text
 
 # A pattern word and the fine tag it requires (None: any tag).
 _Pattern = tuple[tuple[str, str | None], ...]

@@ -24,6 +24,18 @@ def line_breaks_start_sentences(doc: Doc) -> Doc:
     return doc
 
 
+_TEXT_KEY = "corroborator.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins every token on each access, which made span
+    building quadratic in the article's length."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 _LOWERS_KEY = "corroborator.lowers"
 
 

@@ -18,12 +18,11 @@ from spacy.tokens import Doc
 from ..model import Analysis, Article, Entity, TextSpan
 from ..settings import DEFAULT_SETTINGS, Settings
 from .attribution import extract_attributions
-from .attribution_spans import doc_text
 from .claims import extract_claims
 from .dates import extract_dates
 from .framing import find_framing_terms
 from .hedges import find_hedges
-from .nlp import load_nlp
+from .nlp import doc_text, load_nlp
 from .quantities import extract_quantities
 
 # Bump when any extractor's output changes: the store caches analyses by (content hash, version).

@@ -16,10 +16,9 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from ..model import Qualifier, Quantity, TextSpan
-from .attribution_spans import doc_text
 from .dates import date_expression_spans
 from .lexicon import load_lexicon
-from .nlp import token_lowers
+from .nlp import doc_text, token_lowers
 
 _DIGITS = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?([a-z]{0,3})$")
 _YEAR = re.compile(r"^(1[89]|20)\d\d$")
