@@ -66,6 +66,8 @@ def extract_claims(
         sent_dates = tuple(d for d in dates if inside(d.span))
         sent_entities = [e for e in entities if inside(e.span)]
         rule_score = checkworthiness(sent, sent_quantities, sent_dates, sent_entities, attribution)
+        if rule_score < settings.min_checkworthiness:
+            continue  # the rule gates every claim (see is_claim): no need to ask the model
         features = rule_features(sent_quantities, sent_dates, sent_entities, attribution)
         probability = model.probability(sentence.text, features)
         sent_hedges = tuple(h for h in hedges if _overlaps(h.scope, sentence))
