@@ -121,15 +121,14 @@ def analyse(count: int) -> Synthetic:
 def alignment_pr(story_report, data: Synthetic) -> tuple[float, float]:
     """Pairwise precision/recall of the predicted groups against the template claim keys, from
     the contingency table (gold key x predicted group), so it stays cheap at 8,000 mentions."""
-    starts: dict[str, list[int]] = {}
-    for article_id, offset in data.gold:
-        starts.setdefault(article_id, []).append(offset)
     cells: Counter = Counter()
     for group_index, group in enumerate(story_report.claims):
         for m in group.mentions:
-            before = [s for s in starts.get(m.article_id, ()) if s <= m.claim.span.start]
-            if before:
-                cells[(data.gold[(m.article_id, max(before))], group_index)] += 1
+            # Only template claim sentences have a key: a filler sentence ("Many shops remained
+            # closed.") is no gold claim (it used to take the key of the sentence before it).
+            key = data.gold.get((m.article_id, m.claim.sentence.start))
+            if key is not None:
+                cells[(key, group_index)] += 1
     true = _pairs(cells.values())
     predicted = _pairs(_sum_by(cells, 1).values())
     gold = _pairs(_sum_by(cells, 0).values())

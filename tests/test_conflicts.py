@@ -274,3 +274,107 @@ def test_an_article_stating_both_polarities_from_one_origin_is_no_negation_side(
     conflicts = compare_mentions([headline, body, other, denial], SETTINGS).conflicts
     pairs = {(c.kind, c.a, c.b) for c in conflicts}
     assert pairs == {("negation", 1, 3), ("negation", 2, 3)}
+
+
+# --- places near a town, names the NER misses, distances ------------------------------------
+
+def test_places_near_two_different_towns_conflict_even_when_the_ner_misses_one():
+    # "Merrow" carries no place entity (the small model tags it DATE): it is read after "near"
+    a = mention(make_claim("The train came off the rails near Tollan", places=["Tollan"]),
+                "Eastern Star", "Kestrel Rail", "organisation")
+    b = mention(make_claim("The derailment happened near Merrow"), "Daily Ledger", "police",
+                "official")
+    [conflict] = compare_mentions([a, b], SETTINGS).conflicts
+    assert conflict.kind == "place" and conflict.between == "origins"
+    assert "near Tollan" in conflict.detail and "near Merrow" in conflict.detail
+
+
+def test_the_town_of_names_the_same_place_and_a_distance_is_only_a_reference():
+    a = mention(make_claim("The train left the tracks near the town of Tollan"), "Radio Delta")
+    b = mention(make_claim("The train came off the rails near Tollan", places=["Tollan"]),
+                "Eastern Star")
+    assert compare_mentions([a, b], SETTINGS).conflicts == []
+    # "12 kilometres east of Tollan" is no place of the event: only Merrow is
+    c = mention(make_claim("The train derailed outside the village of Merrow, about 12 "
+                           "kilometres east of Tollan", places=["Tollan"]), "Valley Times")
+    [conflict] = compare_mentions([b, c], SETTINGS).conflicts
+    assert conflict.kind == "place" and "near Merrow" in conflict.detail
+
+
+def test_places_a_distance_apart_are_not_related_by_their_sentence():
+    text = "The train derailed near Merrow, 12 kilometres east of Tollan, in Garrow."
+    article = Article("a1", "Valley Times", text)
+    entities = tuple(Entity(_span(text, n), "GPE") for n in ("Merrow", "Tollan", "Garrow"))
+    analysis = Analysis(article, (TextSpan.of(text, 0, len(text)),), entities, (), (), (), (),
+                        (), ())
+    relations = place_relations([analysis])
+    assert frozenset({"merrow", "tollan"}) not in relations
+    assert frozenset({"tollan", "garrow"}) in relations
+
+
+# --- dates of the claim's own event ---------------------------------------------------------
+
+def _dated_claim(sentence: str, content: str, *dates: tuple[str, int]) -> Claim:
+    """A claim whose span is ``content`` inside ``sentence``, with dates (substring, day)."""
+    from datetime import date
+
+    from corroborator.model import DateMention
+
+    whole = TextSpan.of(sentence, 0, len(sentence))
+    return Claim(
+        id="x#c1", span=_span(sentence, content), sentence=whole, attribution=None, hedges=(),
+        quantities=(), dates=tuple(DateMention(_span(sentence, s), date(2026, 9, d))
+                                   for s, d in dates),
+        places=(), actors=(), negated=False, checkworthiness=1.0,
+    )
+
+
+def test_dates_of_the_statement_or_the_dispatch_are_not_the_event_date():
+    told = _dated_claim(
+        "The union said managers had told stewards on Friday that the plant would close.",
+        "the plant would close", ("Friday", 4))
+    statement = _dated_claim(
+        "The plant will close by 2027, the carmaker said on Monday.",
+        "The plant will close by 2027", ("Monday", 7))
+    dispatch = _dated_claim(
+        "DUNMERE, Sept 7 (Northern Wire) - The plant will close by 2027.",
+        "DUNMERE, Sept 7 (Northern Wire) - The plant will close by 2027", ("Sept 7", 7))
+    mentions = [mention(told, "Daily Ledger"), mention(statement, "Radio Delta"),
+                mention(dispatch, "Northern Wire")]
+    assert compare_mentions(mentions, SETTINGS).conflicts == []
+    # the event's own dates still conflict
+    early = _dated_claim("The plant closed on Friday.", "The plant closed on Friday",
+                         ("Friday", 4))
+    late = _dated_claim("The plant closed on Monday.", "The plant closed on Monday",
+                        ("Monday", 7))
+    [conflict] = compare_mentions([mention(early, "A"), mention(late, "B")], SETTINGS).conflicts
+    assert conflict.kind == "date"
+
+
+# --- a bare figure counting a named unit ----------------------------------------------------
+
+def test_the_number_of_marchers_is_compared_with_a_count_of_teachers():
+    federation = mention(make_claim("40,000 teachers marched through Mirelle",
+                                    counts=[("40,000 teachers", 40000, "teachers")]),
+                         "Northern Wire", "Teachers' Federation", "organisation")
+    police = mention(make_claim("Police put the number of marchers in Mirelle at 12,000",
+                                counts=[("12,000", 12000, "")]),
+                     "Valley Times", "police", "official")
+    [conflict] = compare_mentions([federation, police], SETTINGS).conflicts
+    assert conflict.kind == "number" and conflict.between == "origins"
+    assert "12,000" in conflict.detail and "40,000" in conflict.detail
+
+
+def test_a_date_of_telling_inside_the_claim_is_not_the_event_date():
+    told = _dated_claim(
+        "Managers had told stewards on Friday that the plant would close on 7 September.",
+        "Managers had told stewards on Friday that the plant would close on 7 September",
+        ("Friday", 4), ("7 September", 7))
+    monday = _dated_claim("The plant will close on Monday.", "The plant will close on Monday",
+                          ("Monday", 7))
+    assert compare_mentions([mention(told, "A"), mention(monday, "B")], SETTINGS).conflicts == []
+    announced = _dated_claim(
+        "Managers had told stewards on Friday that the plant would close.",
+        "Managers had told stewards on Friday that the plant would close", ("Friday", 4))
+    assert compare_mentions([mention(announced, "A"), mention(monday, "B")],
+                            SETTINGS).conflicts == []

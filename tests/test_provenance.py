@@ -3,6 +3,8 @@ citing outlets, syndicated copies, and the single-origin explanation in words.""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from corroborator.align import ClaimRef
 from corroborator.crosscheck import explain, outlet_routes
 from corroborator.model import (
@@ -18,6 +20,7 @@ from corroborator.provenance import (
     build_mention,
     independent_origins,
     normalise_name,
+    origin_labels,
     origin_of,
     resolve_origins,
     same_entity,
@@ -199,3 +202,33 @@ def test_an_unknown_source_alone_in_its_article_stays_an_origin():
         mention("Metro Bulletin", ("Bellmar explosion", "unknown"), article="mb"),
         mention("Daily Ledger", ("Bellmar City Hospital", "organisation")),
     ) == 2
+
+
+def _in_sentence(m: Mention, sentence: str) -> Mention:
+    whole = TextSpan.of(sentence, 0, len(sentence))
+    return replace(m, claim=replace(m.claim, span=whole, sentence=whole))
+
+
+def test_a_description_fitting_several_bodies_names_the_one_its_sentence_names():
+    company = mention("Radio Delta", ("Halvard Motors", "organisation"))
+    union = mention("Daily Ledger", ("Metalworkers' Union", "organisation"))
+    statement = _in_sentence(
+        mention("Valley Times", ("Northern Wire", "outlet"), ("a company statement",
+                                                              "organisation")),
+        "Carmaker Halvard Motors plans to close its plant, Northern Wire reported, citing a "
+        "company statement.")
+    resolved = resolve_origins([company, union, statement])
+    assert resolved[2].origin_key == resolved[0].origin_key
+    assert len(independent_origins(resolved)) == 2
+    # a sentence naming neither leaves the description apart rather than guess
+    vague = _in_sentence(statement, "The plant will close, citing a company statement.")
+    assert len(independent_origins(resolve_origins([company, union, vague]))) == 3
+
+
+def test_origin_labels_add_the_acronyms_outlets_used():
+    movement = mention("Atlantic Courier", ("Free Highlands Movement", "party"))
+    acronym = mention("Highland Voice", ("the FHM", "party"))
+    ministry = mention("Northern Wire", ("defence ministry", "official"))
+    resolved = resolve_origins([movement, acronym, ministry])
+    assert origin_labels(resolved) == ["Free Highlands Movement (FHM)", "defence ministry"]
+    assert independent_origins(resolved) == ["Free Highlands Movement", "defence ministry"]

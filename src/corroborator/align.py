@@ -17,14 +17,19 @@ matrix nor scans all cluster pairs (the first version did both: O(n^3) in claims
    sums. A cluster pair whose average reaches the threshold has at least one member pair that
    does, so as long as no claim has more than k such neighbours the result equals exhaustive
    average linkage (``align_claims_exhaustive``, kept as the reference for tests/benchmarks).
+   Copies of one claim (wire copies, templated reports) start as one cluster and take one row
+   in step 2, wherever their articles put them, so k counts distinct claims.
 
 Structure used (align_structure.py, lexicon data/alignment.yaml): the same figure of the same
 kind of unit is near-decisive, the same unit a weak hint; the same count (unit family and event:
 "Twelve people died" / "the death toll rose to 27") is strong whatever the value. A shared
 figure counts only when the two claims do not report different events ("demanding a 9 percent
 pay rise" / "could not afford a 9 percent pay rise"), and opposite events ("closed" /
-"reopened") are a penalty. Shared actor/place names were tried as a bonus and did not help on
-the ground truth (names repeat across every claim of a story), so they are not used.
+"reopened") are a penalty. Claims that say where their event happened ("derailed near Merrow" /
+"came off the rails near Tollan") share a predicate whatever the place, like counts whatever the
+value: the place is compared after alignment. Shared actor/place names were tried as a bonus
+and did not help on the ground truth (names repeat across every claim of a story), so they are
+not used.
 """
 
 from __future__ import annotations
@@ -40,10 +45,12 @@ from scipy import sparse
 from .align_structure import (
     claim_counts,
     claim_events,
+    claim_locations,
     claim_predicates,
     comparable_text,
     mask_number_words,
     opposite_events,
+    quantity_family,
     unit_family,
 )
 from .embed import Embedder
@@ -66,6 +73,8 @@ _DIGITS = re.compile(r"\d[\d,.]*")
 _POLARITY = [
     (re.compile(r"\b(no one|nobody|no-one)\b", re.I), "someone"),
     (re.compile(r"\bnothing\b", re.I), "something"),
+    # the determiner: "no second device had been found" ~ "a second device was found"
+    (re.compile(r"\bno\b(?=\s+(?!longer\b|more\b)[a-z])", re.I), "a"),
     (re.compile(r"\b(not|never)\s+", re.I), ""),
     (re.compile(r"n't\b", re.I), ""),
     (re.compile(r"\bdenied that\b", re.I), "said that"),
@@ -147,6 +156,7 @@ class Structure:
         return Structure(
             events=_widen(event_rows, len(columns)),
             counts=_indicator([claim_counts(c, e) | claim_predicates(c.span.text)
+                               | claim_locations(c)
                                for c, e in zip(claims, events, strict=True)]),
             opposed=_widen(opposed_rows, len(columns)),
             event_bonus=settings.claim_same_event_bonus,
@@ -190,19 +200,18 @@ class ClaimSpace:
     @classmethod
     def build(cls, refs: Sequence[ClaimRef], embedder: Embedder, settings: Settings) -> ClaimSpace:
         texts = [masked_text(r.claim) for r in refs]
-        figures = [frozenset((unit_family(q.unit), q.value) for q in r.claim.quantities)
+        figures = [frozenset((quantity_family(q, r.claim), q.value) for q in r.claim.quantities)
                    for r in refs]
         structure = Structure.of([r.claim for r in refs], settings)
         return cls(
             vectors=_embed_unique(texts, embedder),
             tfidf=_tfidf_rows(texts),
             figures=_indicator(figures),
-            units=_indicator([{unit_family(q.unit) for q in r.claim.quantities} for r in refs]),
+            units=_indicator([{f for f, _ in figures_of} for figures_of in figures]),
             article_ids=[r.article_id for r in refs],
             lexical_weight=settings.claim_lexical_weight,
-            # units follow from figures; events and counts from the claim's own words
-            signatures=[(t, f, r.claim.span.text, r.claim.quantities)
-                        for t, f, r in zip(texts, figures, refs, strict=True)],
+            signatures=[_signature(t, f, r.claim) for t, f, r in zip(texts, figures, refs,
+                                                                  strict=True)],
             structure=structure,
         )
 
@@ -230,6 +239,17 @@ class ClaimSpace:
         else:
             bonus = self.structure.adjust(rows, cols, same_figure, same_unit)
         return sim + bonus.astype(np.float32)
+
+
+def _signature(masked: str, figures: frozenset, claim: Claim) -> tuple:
+    """What a claim's similarity row depends on, independent of where its article puts it:
+    two claims with equal signatures are equally similar to every claim. Units follow from
+    figures; events, counts and predicates from the claim's own words; where its event happened
+    also from where its dates stand in it. (Quantities are not part of it: their spans carry
+    offsets in the article, which made every copy of a wire sentence look distinct.)"""
+    base = claim.span.start
+    dates = tuple((d.span.start - base, d.span.end - base) for d in claim.dates)
+    return masked, figures, claim.span.text, dates
 
 
 def _embed_unique(texts: Sequence[str], embedder: Embedder) -> np.ndarray:

@@ -7,19 +7,23 @@ afford a 9 percent pay rise"). So each claim gets, from the lexicon data/alignme
 - its **counts**: (unit family, event) pairs, e.g. ("people", "death") for both sentences above;
 - its **predicates**: (event, object) pairs, e.g. ("start", "fighting") for both "the army
   started the fighting" and "accused the army of starting the fighting" (who did it is compared
-  after alignment, as an actor conflict);
+  after alignment, as an actor conflict), the object also before a passive verb ("a second bomb
+  had been found"), in its object class ("device" ~ "bomb"); and (event, "@where") when the claim
+  says where its event happened ("derailed near Merrow" / "came off the rails near Tollan": which
+  place is compared after alignment, as a place conflict);
 - a comparison text with the reported statement's opening pronoun replaced by its source ("the
   party denied that it was behind ..." -> "The party was behind ...") and a dateline removed.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis.lexicon import load_lexicon
-from .model import Claim
+from .model import Claim, Quantity
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,9 @@ class _Lexicon:
     opposites: dict[str, frozenset[str]]  # event -> its opposite events
     source_pronouns: re.Pattern
     number_words: re.Pattern
+    counted_unit: re.Pattern  # "the number of <unit>"
+    object_class: dict[str, str]  # noun -> its class
+    location: re.Pattern  # a place phrase after an event word: "<=k words> near (the town of) X"
 
 
 def _words(forms: list[str]) -> re.Pattern:
@@ -55,7 +62,21 @@ def _lexicon() -> _Lexicon:
         source_pronouns=re.compile(rf"^(?:{'|'.join(raw['source_pronouns'])})\b", re.I),
         number_words=re.compile(rf"\b(?:{'|'.join(numbers)})(?:-(?:{'|'.join(numbers)}))?\b",
                                 re.I),
+        counted_unit=re.compile(rf"\b(?:{'|'.join(raw['counted_unit_cues'])})\s+([a-z]+)", re.I),
+        object_class={noun: cls for cls, nouns in raw["object_classes"].items() for noun in nouns},
+        location=_location_pattern(raw),
     )
+
+
+def _location_pattern(raw: dict) -> re.Pattern:
+    """Up to k words, a place preposition, optionally "the <place noun> of", then a capitalised
+    name (group 1): matched right after an event word."""
+    gap = int(raw["location_max_gap_words"])
+    prepositions = "|".join(raw["location_prepositions"])
+    nouns = "|".join(load_lexicon("conflicts")["place_nouns"])
+    return re.compile(
+        rf"(?:\s+[\w'-]+){{0,{gap}}}?\s+(?i:{prepositions})\s+"
+        rf"(?:(?i:the)\s+(?:[a-z]+\s+)?(?i:{nouns})\s+of\s+)?([A-Z][\w'-]*)")
 
 
 def unit_family(unit: str) -> str:
@@ -72,8 +93,38 @@ def claim_events(text: str) -> frozenset[str]:
 def claim_counts(claim: Claim, events: frozenset[str]) -> frozenset[tuple[str, str]]:
     """(unit family, event) pairs: what the claim counts and what happened to it."""
     families = {unit_family(q.unit) for q in claim.quantities if q.unit}
-    families.update(f for f, pattern in _lexicon().implied_units if pattern.search(claim.span.text))
+    families.update(implied_families(claim))
     return frozenset((family, event) for family in families for event in events)
+
+
+def implied_families(claim: Claim) -> set[str]:
+    """Unit families the claim counts without a number naming them: "the death toll rose to 27"
+    (people), "the number of marchers ... at 12,000" (people)."""
+    return _implied_families_of(claim.span.text)
+
+
+def _implied_families_of(text: str) -> set[str]:
+    lexicon = _lexicon()
+    families = {f for f, pattern in lexicon.implied_units if pattern.search(text)}
+    families.update(lexicon.unit_family[m.group(1).lower()]
+                    for m in lexicon.counted_unit.finditer(text)
+                    if m.group(1).lower() in lexicon.unit_family)
+    return families
+
+
+def quantity_family(quantity: Quantity, claim: Claim) -> str:
+    """What a quantity counts. A bare number takes the one unit family its claim implies: "the
+    death toll rose to 27" counts people like "Twelve people died" does; else ""."""
+    if quantity.unit:
+        return unit_family(quantity.unit)
+    return _implied_family(claim.span.text)
+
+
+@lru_cache(maxsize=4096)
+def _implied_family(text: str) -> str:
+    # cached by text: conflict comparison asks for every pair of a group's mentions
+    implied = _implied_families_of(text)
+    return implied.pop() if len(implied) == 1 else ""
 
 
 # The word an event verb acts on: "started the fighting", "closed its doors".
@@ -81,20 +132,56 @@ _OBJECT = re.compile(r"\s+(?:(?:the|a|an|its|their|his|her|our|this|these|those)
                      re.I)
 
 
+# The subject of a passive event verb: "a second bomb had been found" -> "bomb".
+_PASSIVE_SUBJECT = re.compile(
+    r"([a-z]+)\s+(?:was|were|is|are|has been|have been|had been|will be|would be)\s+"
+    r"(?:[a-z]+ly\s+)?$", re.I)
+# Words that may follow a place preposition but name a time, not a place.
+_CALENDAR = frozenset(w.lower() for w in (*calendar.month_name[1:], *calendar.day_name))
+
+
 def claim_predicates(text: str) -> frozenset[tuple[str, str]]:
     """(event family, object word) pairs of the text: "started the fighting" ->
-    ("start", "fighting"). Function words ("killed in ...") are not objects."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
+    ("start", "fighting"), "a second device was found" -> ("discovery", "explosive").
+    Function words ("killed in ...") are not objects."""
     pairs = set()
     for family, pattern in _lexicon().events:
         for match in pattern.finditer(text):
             following = _OBJECT.match(text, match.end())
-            if following is None:
+            preceding = _PASSIVE_SUBJECT.search(text, 0, match.start())
+            for found in (following, preceding):
+                word = _object_word(found.group(1)) if found is not None else None
+                if word is not None:
+                    pairs.add((family, word))
+    return frozenset(pairs)
+
+
+def _object_word(word: str) -> str | None:
+    """The object as compared: singular, in its class; None for function words."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    word = word.lower()
+    if len(word) <= 2 or word in ENGLISH_STOP_WORDS:
+        return None
+    classes = _lexicon().object_class
+    return classes.get(word) or classes.get(word.removesuffix("s")) or word.removesuffix("s")
+
+
+def claim_locations(claim: Claim) -> frozenset[tuple[str, str]]:
+    """(event family, "@where") when the claim says where its event happened: an event word
+    followed closely by a place preposition and a capitalised name that is no date ("derailed
+    near Merrow", "came off the rails near the town of Tollan"; not "derailed late on Monday")."""
+    text = claim.span.text
+    base = claim.span.start
+    dates = [(d.span.start - base, d.span.end - base) for d in claim.dates]
+    pairs = set()
+    for family, pattern in _lexicon().events:
+        for match in pattern.finditer(text):
+            place = _lexicon().location.match(text, match.end())
+            if place is None or place.group(1).lower() in _CALENDAR:
                 continue
-            word = following.group(1).lower()
-            if len(word) > 2 and word not in ENGLISH_STOP_WORDS:
-                pairs.add((family, word.removesuffix("s")))
+            if not any(s <= place.start(1) < e for s, e in dates):
+                pairs.add((family, "@where"))
     return frozenset(pairs)
 
 
@@ -105,6 +192,12 @@ def opposite_events(events: frozenset[str]) -> frozenset[str]:
 
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,[^()\n]{0,30}\([^()\n]{1,40}\)\s*[-\u2013\u2014]+\s*")
+
+
+def dateline_length(text: str) -> int:
+    """Characters of the dateline opening ``text`` ("OSTREL, Aug 18 (Wire) - "); 0 when none."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
 
 
 def comparable_text(claim: Claim, text: str) -> str:

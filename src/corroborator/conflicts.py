@@ -15,6 +15,7 @@ newer one existed is only a minor, "outdated figure" conflict between outlets.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +23,9 @@ from functools import lru_cache
 from itertools import combinations
 
 from .actors import actor_disagreement
-from .align import unit_family
-from .align_structure import claim_counts
+from .align_structure import dateline_length, quantity_family
 from .analysis.lexicon import load_lexicon
-from .model import Analysis, Conflict, Evolution, Mention, Quantity, TextSpan
+from .model import Analysis, Conflict, DateMention, Evolution, Mention, Quantity, TextSpan
 from .provenance import normalise_name
 from .settings import Settings
 
@@ -60,7 +60,11 @@ class _Lexicon:
     evolution_cues: tuple[str, ...]
     denial_cues: frozenset[str]
     locative_prepositions: frozenset[str]
+    vicinity_prepositions: frozenset[str]
     relative_prepositions: frozenset[str]
+    place_nouns: frozenset[str]
+    distance: re.Pattern  # "12 kilometres east of": two places apart
+    speech_frame: re.Pattern  # "told shop stewards on Friday that": a reported-speech event
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +74,12 @@ def _lexicon() -> _Lexicon:
         evolution_cues=tuple(raw["evolution_cues"]),
         denial_cues=frozenset(raw["denial_cues"]),
         locative_prepositions=frozenset(raw["place_prepositions"]["locative"]),
+        vicinity_prepositions=frozenset(raw["place_prepositions"]["vicinity"]),
         relative_prepositions=frozenset(raw["place_prepositions"]["relative"]),
+        place_nouns=frozenset(raw["place_nouns"]),
+        distance=re.compile(rf"\b(?:{'|'.join(raw['distance_units'])})\b", re.I),
+        speech_frame=re.compile(rf"\b(?:{'|'.join(raw['speech_verbs'])})\b[^.;:]*?\bthat\b",
+                                re.I),
     )
 
 
@@ -87,6 +96,7 @@ def compare_mentions(
     steps: list[_Step] = []
     # Per-mention facts, computed once: the pair loop below is quadratic in the group's size.
     places = [claim_places(m) for m in mentions]
+    dates = [event_dates(m) for m in mentions]
     for i, j in combinations(range(len(mentions)), 2):
         a, b = mentions[i], mentions[j]
         if a.article_id == b.article_id:
@@ -96,12 +106,11 @@ def compare_mentions(
             steps.append(number)
         elif isinstance(number, Conflict):
             result.conflicts.append(number)
-        for check in (_date_conflict, _negation_conflict):
-            conflict = check(i, j, a, b, settings)
-            if conflict is not None and not (check is _negation_conflict
-                                             and _states_both(conflict, mentions)):
-                result.conflicts.append(conflict)
-        for conflict in (_place_conflict(i, j, a, b, related_places, places),
+        negation = _negation_conflict(i, j, a, b, settings)
+        if negation is not None and _states_both(negation, mentions):
+            negation = None
+        for conflict in (_date_conflict(i, j, a, b, dates, settings), negation,
+                         _place_conflict(i, j, a, b, related_places, places),
                          _actor_conflict(i, j, a, b, settings)):
             if conflict is not None:
                 result.conflicts.append(conflict)
@@ -161,12 +170,7 @@ def _number_relation(
 
 
 def _family(q: Quantity, mention: Mention) -> str:
-    """What a quantity counts. A bare number takes the one unit its claim implies: "the death
-    toll rose to 27" counts people like "Twelve people died" does."""
-    if q.unit:
-        return unit_family(q.unit)
-    implied = {family for family, _ in claim_counts(mention.claim, frozenset({""}))}
-    return implied.pop() if len(implied) == 1 else ""
+    return quantity_family(q, mention.claim)
 
 
 def _values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
@@ -279,14 +283,29 @@ def _number_detail(qa: Quantity, qb: Quantity, a: Mention, b: Mention) -> str:
 
 # --- dates ------------------------------------------------------------------------------------
 
-def _date_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
-    dates_a = {d.value for d in a.claim.dates}
-    dates_b = {d.value for d in b.claim.dates}
+def event_dates(mention: Mention) -> list[DateMention]:
+    """The dates of the claim's own event: those inside the claim's words, outside a dateline.
+    A date outside them belongs to the report ("the carmaker said in a statement on Monday"),
+    to a reported-speech event ("managers had told shop stewards on Friday that ...") or to the
+    dispatch ("DUNMERE, Sept 7 (Northern Wire) -"), not to what the claim says happened."""
+    claim = mention.claim
+    start = claim.span.start + dateline_length(claim.span.text)
+    frames = [(claim.span.start + m.start(), claim.span.start + m.end())
+              for m in _lexicon().speech_frame.finditer(claim.span.text)]
+    return [d for d in claim.dates if start <= d.span.start and d.span.end <= claim.span.end
+            and not any(s <= d.span.start and d.span.end <= e for s, e in frames)]
+
+
+def _date_conflict(i: int, j: int, a: Mention, b: Mention,
+                   dates: Sequence[list[DateMention]], settings: Settings):
+    event_a, event_b = dates[i], dates[j]
+    dates_a = {d.value for d in event_a}
+    dates_b = {d.value for d in event_b}
     if not dates_a or not dates_b or dates_a & dates_b:
         return None
     gap = min(abs((x - y).days) for x in dates_a for y in dates_b)
-    da = min(a.claim.dates, key=lambda d: d.value)
-    db = min(b.claim.dates, key=lambda d: d.value)
+    da = min(event_a, key=lambda d: d.value)
+    db = min(event_b, key=lambda d: d.value)
     days = f"{gap} day{'s' if gap != 1 else ''}"
     detail = (f"{a.outlet} dates it {da.value.isoformat()} (“{da.span.text}”) but {b.outlet} "
               f"{db.value.isoformat()} (“{db.span.text}”), {days} apart")
@@ -332,48 +351,91 @@ def _states_both(conflict: Conflict, mentions: Sequence[Mention]) -> bool:
 
 # --- places -----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class EventPlace:
+    """A place the claim puts its event at: ``relation`` "in" (locative) or "near" (vicinity)."""
+    name: str
+    relation: str
+
+
 def _place_conflict(
     i: int, j: int, a: Mention, b: Mention, related: frozenset[frozenset[str]],
-    places: Sequence[list[str]],
+    places: Sequence[list[EventPlace]],
 ) -> Conflict | None:
     places_a, places_b = places[i], places[j]
-    if not places_a or not places_b:
+    if any(_same_place(x.name, y.name, related) for x in places_a for y in places_b):
         return None
-    if any(_same_place(x, y, related) for x in places_a for y in places_b):
+    # Only places of the same relation compete: "in Mirelle" and "near Parliament Square" can
+    # both be true.
+    pair = next(((x, y) for x in places_a for y in places_b if x.relation == y.relation), None)
+    if pair is None:
         return None
-    name_a, name_b = places_a[0], places_b[0]
-    detail = (f"{a.outlet} places it in {name_a} (from {a.origin}) but {b.outlet} in {name_b} "
-              f"(from {b.origin})")
+    x, y = pair
+    detail = (f"{a.outlet} places it {x.relation} {x.name} (from {a.origin}) but {b.outlet} "
+              f"{y.relation} {y.name} (from {b.origin})")
     return Conflict("place", i, j, detail, between=conflict_sides(a, b))
 
 
-def claim_places(mention: Mention) -> list[str]:
-    """Places (GPE/LOC/FAC) named inside the claim span, outside the attribution's source
-    phrase ("the Port Amsel fire brigade said" does not place the event)."""
+def claim_places(mention: Mention) -> list[EventPlace]:
+    """Places named inside the claim span after a locative or vicinity preposition, outside the
+    attribution's source phrase ("the Port Amsel fire brigade said" does not place the event).
+    Besides the GPE/LOC/FAC entities: a capitalised name after such a preposition that is no
+    date and no actor, since the small NER model misreads unfamiliar place names ("near
+    Merrow" tagged DATE)."""
     claim = mention.claim
     source = claim.attribution.source if claim.attribution is not None else None
-    return list(dict.fromkeys(
-        e.span.text for e in claim.places
-        if e.label in PLACE_LABELS
-        and claim.span.start <= e.span.start and e.span.end <= claim.span.end
-        and not (source is not None and source.start < e.span.end and e.span.start < source.end)
-        and _is_located_in(claim.sentence, e.span.start)
-    ))
+    taken = [d.span for d in claim.dates] + [e.span for e in claim.actors]
+    if source is not None:
+        taken.append(source)
+    spans = [e.span for e in claim.places if e.label in PLACE_LABELS] + [
+        span for span in _named_after_preposition(claim.span)
+        if not any(e.span.start < span.end and span.start < e.span.end for e in claim.places)
+    ]
+    found: dict[str, EventPlace] = {}
+    for span in spans:
+        if not (claim.span.start <= span.start and span.end <= claim.span.end):
+            continue
+        if any(s.start < span.end and span.start < s.end for s in taken):
+            continue
+        relation = _event_relation(claim.sentence, span.start)
+        if relation is not None:
+            found.setdefault(span.text, EventPlace(span.text, relation))
+    return list(found.values())
 
 
-def _is_located_in(sentence: TextSpan, start: int) -> bool:
-    """Whether the place at ``start`` says where the event happened ("in central Mirelle", "at
-    the dam"), not a reference point ("near Parliament Square", "six kilometres off Port Vell",
-    "left Port Vell"): the nearest preposition of the few words before it decides."""
+_NAME = re.compile(r"\b(?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)*")
+_CALENDAR = frozenset(w for w in (*calendar.month_name[1:], *calendar.day_name))
+
+
+def _named_after_preposition(span: TextSpan) -> list[TextSpan]:
+    """Capitalised names that follow a word (not the sentence's first): candidate places."""
+    names = []
+    for match in _NAME.finditer(span.text):
+        if match.start() == 0 or match.group(0).split()[0] in _CALENDAR:
+            continue
+        names.append(TextSpan(span.start + match.start(), span.start + match.end(),
+                              match.group(0)))
+    return names
+
+
+def _event_relation(sentence: TextSpan, start: int) -> str | None:
+    """How the place at ``start`` relates to the event: "in" ("in central Mirelle", "at the
+    dam"), "near" ("near the town of Tollan", "outside Ostrel"), or None for a reference point
+    ("six kilometres off Port Vell", "east of Tollan", "left Port Vell"): the nearest
+    preposition of the few words before it decides; "the town of" is skipped."""
     before = sentence.text[:max(0, start - sentence.start)].lower()
-    words = re.findall(r"[a-z]+", before)[-4:]
+    words = re.findall(r"[a-z]+", before)
     lexicon = _lexicon()
-    for word in reversed(words):
+    if len(words) >= 2 and words[-1] == "of" and words[-2] in lexicon.place_nouns:
+        words = words[:-2]  # "near the town of Tollan" is near Tollan
+    for word in reversed(words[-4:]):
         if word in lexicon.locative_prepositions:
-            return True
+            return "in"
+        if word in lexicon.vicinity_prepositions:
+            return "near"
         if word in lexicon.relative_prepositions:
-            return False
-    return False
+            return None
+    return None
 
 
 def _same_place(x: str, y: str, related: frozenset[frozenset[str]]) -> bool:
@@ -385,17 +447,21 @@ def place_relations(analyses: Iterable[Analysis]) -> frozenset[frozenset[str]]:
     """Pairs of places that some sentence of the story names together ("Ebbe, a village in
     Lower Sarn", "six kilometres off Port Vell in the Strait of Ardo"): the story itself relates
     them (part of, next to), so a mention naming one and a mention naming the other are not
-    placing the event in two different places."""
+    placing the event in two different places. Unless the words between them give a distance
+    ("Merrow, about 12 kilometres east of Tollan"): then they are two places apart."""
     pairs: set[frozenset[str]] = set()
+    distance = _lexicon().distance
     for analysis in analyses:
+        text = analysis.article.text
         for sentence in analysis.sentences:
-            names = {
-                normalise_name(e.span.text) for e in analysis.entities
-                if e.label in PLACE_LABELS
-                and sentence.start <= e.span.start and e.span.end <= sentence.end
-            }
-            pairs.update(frozenset(p) for p in combinations(sorted(names), 2))
-    return frozenset(pairs)
+            places = sorted(
+                (e.span for e in analysis.entities if e.label in PLACE_LABELS
+                 and sentence.start <= e.span.start and e.span.end <= sentence.end),
+                key=lambda s: s.start)
+            for x, y in combinations(places, 2):
+                if not distance.search(text[x.end:y.start]):
+                    pairs.add(frozenset({normalise_name(x.text), normalise_name(y.text)}))
+    return frozenset(p for p in pairs if len(p) == 2)
 
 
 # --- actors (the parse-based comparison lives in actors.py) -----------------------------------

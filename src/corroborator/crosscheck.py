@@ -31,6 +31,7 @@ from .provenance import (
     build_mention,
     independent_origins,
     normalise_name,
+    origin_labels,
     resolve_origins,
     same_entity,
     story_aliases,
@@ -94,7 +95,7 @@ def build_group(
         origins=tuple(origins),
         mentions=tuple(mentions),
         conflicts=tuple(comparison.conflicts),
-        explanation=explain(status, mentions, origins, comparison.conflicts,
+        explanation=explain(status, mentions, origin_labels(mentions), comparison.conflicts,
                             comparison.evolving, outlet_of),
         evolving=tuple(comparison.evolving),
     )

@@ -239,6 +239,12 @@ def _link_descriptions(mentions: Sequence[Mention], graph: _Components) -> None:
         if _core_words(mention.origin_key) & _words().state_forces:
             same_kind = set()
         chosen = fitting or same_kind
+        if len(chosen) > 1:
+            # "Carmaker Halvard Motors plans to close ..., citing a company statement": of the
+            # bodies that fit, the one the sentence itself names.
+            words = set(normalise_name(mention.claim.sentence.text).split())
+            chosen = {graph.find(j) for j, other in named if graph.find(j) in chosen
+                      and _core_words(other.origin_key) <= words} or chosen
         if len(chosen) == 1:
             graph.union(i, chosen.pop())
 
@@ -363,6 +369,28 @@ def _acronym(name: str) -> str:
 
 def _core_words(name: str) -> frozenset[str]:
     return frozenset(w for w in name.split() if w not in _words().generic and not w.isdigit())
+
+
+def origin_labels(mentions: Sequence[Mention]) -> list[str]:
+    """Like ``independent_origins``, each name followed by the acronyms outlets used for that
+    origin ("The Free Highlands Movement (FHM)"), so a reader finds the name an outlet printed."""
+    acronyms: dict[str, list[str]] = {}
+    for m in mentions:
+        name = re.sub(r"(?i)^the\s+", "", _speaker_body(m.chain[-1].name).strip())
+        if _is_acronym(name) and same_entity(normalise_name(name), m.origin_key):
+            used = acronyms.setdefault(m.origin_key, [])
+            if name not in used and name not in m.origin:
+                used.append(name)
+    names: dict[str, str] = {}
+    for m in mentions:
+        extra = acronyms.get(m.origin_key)
+        names.setdefault(m.origin_key, f"{m.origin} ({', '.join(extra)})" if extra else m.origin)
+    return list(names.values())
+
+
+def _is_acronym(name: str) -> bool:
+    """"FHM", "NLA": one word of two or more capitals."""
+    return " " not in name and len(name) >= 2 and name.isupper()
 
 
 def independent_origins(mentions: Sequence[Mention]) -> list[str]:
