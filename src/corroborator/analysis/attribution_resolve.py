@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..model import SourceKind
 from .sources import (
@@ -145,3 +145,79 @@ def _entity_referent(ent: Span) -> Referent:
     animate = ent.label_ == "PERSON"
     return Referent(ent.end_char, ent.text, classify_source(ent), animate, True, type_word(ent),
                     False, salient=ent.root.dep_ in _SUBJECT_DEPS)
+
+
+# --- who speaks: the subject of a cue verb -------------------------------------------------------
+
+_RELATIVE_TAGS = frozenset({"WDT", "WP"})
+# How many verbs up a subjectless cue may look for the subject it shares ("X rose, paused and
+# said ...").
+_MAX_CONTROL_DEPTH = 3
+
+
+def speaker(verb: Token) -> tuple[Token, list[int]] | None:
+    """The subject of a cue verb and the token indices of its phrase.
+
+    A verb without a subject of its own shares one: a participle or conjoined verb its head's
+    ("X attacked Y, saying ..."), a gerund after a preposition the clause's ("in talking to
+    reporters, X ..."), and a participle modifying a noun that noun ("voters supporting X").
+    A relative pronoun ("Y, who said ...") is the source as written; ``antecedent`` names whom
+    it means.
+    """
+    subject = _subject(verb, 0)
+    if subject is None:
+        return None
+    indices = [t.i for t in subject.subtree]
+    second = _second_subject(verb, subject)
+    if second is not None:
+        doc = verb.doc
+        between = doc[subject.right_edge.i + 1 : second.left_edge.i]
+        if any(t.is_punct for t in between):
+            # '"The plan failed," said Doe': the parser made the quote a subject too.
+            subject, indices = second, [t.i for t in second.subtree]
+        elif not len(between):
+            # "The opposition Civic Union said": one noun phrase parsed as two subjects.
+            indices += [t.i for t in second.subtree]
+    if subject.i < verb.i and verb.i in indices:  # "voters supporting X": the noun phrase before
+        indices = [i for i in indices if i < verb.left_edge.i]
+    return (subject, indices) if indices else None
+
+
+def antecedent(subject: Token) -> Span | None:
+    """The noun phrase a relative pronoun refers to: "Jane Doe" in "Jane Doe, who said ..."."""
+    clause = subject.head
+    if subject.tag_ not in _RELATIVE_TAGS or clause.dep_ != "relcl":
+        return None
+    noun = clause.head
+    end = clause.left_edge.i
+    start = noun.left_edge.i
+    while end > start and (noun.doc[end - 1].is_punct or noun.doc[end - 1].is_space):
+        end -= 1
+    return noun.doc[start:end] if start < end else None
+
+
+def _second_subject(verb: Token, subject: Token) -> Token | None:
+    """Another subject of the verb after ``subject`` (a mis-parse), the one nearest the verb."""
+    later = [c for c in verb.children if c.dep_ == "nsubj" and c.i > subject.right_edge.i]
+    return min(later, key=lambda c: abs(c.i - verb.i)) if later else None
+
+
+def _subject(verb: Token, depth: int) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        return subjects[0]
+    if depth >= _MAX_CONTROL_DEPTH:
+        return None
+    head = verb.head
+    if verb.dep_ in ("advcl", "conj") and head.i < verb.i and head.pos_ == "VERB":
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None
+        return _subject(head, depth + 1)
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and head.dep_ == "prep" \
+            and head.head.pos_ in ("VERB", "AUX"):
+        return _subject(head.head, depth + 1)
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and head.pos_ in ("NOUN", "PROPN", "PRON") \
+            and head.i < verb.i:
+        return head
+    return None
+

@@ -40,6 +40,7 @@ def content_span(doc: Doc, first: int, last: int, excluded: set[int]) -> TextSpa
         last -= 1
     if first > last:
         return None
+    last = _without_trailing_modifier(doc, first, last)
     return quoted(doc_text(doc), doc[first].idx, doc[last].idx + len(doc[last]))
 
 
@@ -78,6 +79,21 @@ def continued_quote(text: str, content: TextSpan, after: int, limit: int) -> Tex
     return TextSpan.of(text, start, end)
 
 
+def quote_before(text: str, at: int) -> TextSpan | None:
+    """The quote that ends right before ``at`` in the same paragraph ('"Why not?" she asked.':
+    the parser ends the sentence at the question mark, so the quote is a sentence of its own)."""
+    end = at
+    while end > 0 and text[end - 1] in " \t\xa0":
+        end -= 1
+    closer = next((m for m in _CLOSERS if text.endswith(m, 0, end)), None)
+    if closer is None:
+        return None
+    start = _back_to_opener(text, end - len(closer))
+    if start >= end - len(closer) or "\n" in text[start:end]:
+        return None
+    return TextSpan.of(text, start, end)
+
+
 def source_span(doc: Doc, indices: list[int], excluded: set[int]) -> Span | None:
     """The token range over ``indices`` without excluded tokens or punctuation at its edges."""
     if not indices:
@@ -85,9 +101,15 @@ def source_span(doc: Doc, indices: list[int], excluded: set[int]) -> Span | None
     start, end = min(indices), max(indices) + 1
     while start < end and (start in excluded or doc[start].is_punct or doc[start].is_space):
         start += 1
-    while end > start and (end - 1 in excluded or doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > start and (end - 1 in excluded or doc[end - 1].is_space
+                           or doc[end - 1].is_punct and not _closes_bracket(doc, start, end - 1)):
         end -= 1
     return doc[start:end] if start < end else None
+
+
+def _closes_bracket(doc: Doc, start: int, i: int) -> bool:
+    """A closing bracket whose opening one is in the span: "Sen. Jane Doe (D-Ohio)"."""
+    return doc[i].text in (")", "]") and any(doc[j].text in ("(", "[") for j in range(start, i))
 
 
 def claim_content(attribution: Attribution) -> TextSpan:
@@ -139,6 +161,37 @@ def cue_span(first: Token, last: Token) -> TextSpan:
 
 def _cue_modifier(token: Token, verb: Token, deps: frozenset[str]) -> bool:
     return token.head == verb and token.dep_ in deps and not token.is_punct
+
+
+# Modifiers set off by a comma at the end of unquoted content, which PolNeAR leaves out
+# (", which ..."). Measured on train: appositives and participles after a comma are kept as
+# often as dropped, so only relative clauses are cut.
+_TRAILING_DEPS = frozenset({"relcl"})
+
+
+def _without_trailing_modifier(doc: Doc, first: int, last: int) -> int:
+    """The last token of the content without a trailing non-restrictive modifier: "the plan
+    is dead, which ..." ends at "dead". Commas inside quotation marks are left alone."""
+    quotes = 0
+    for i in range(first, last):
+        token = doc[i]
+        if token.is_quote:
+            quotes += 1
+        if token.text != "," or quotes % 2 or i == first:
+            continue
+        head = _phrase_starting_at(doc, i + 1, last)
+        if head is not None and head.right_edge.i >= last and head.dep_ in _TRAILING_DEPS \
+                and head.tag_ != "VBG":
+            return i - 1
+    return last
+
+
+def _phrase_starting_at(doc: Doc, start: int, last: int) -> Token | None:
+    """The highest token whose phrase begins at ``start`` (within start..last)."""
+    token = doc[start]
+    while token.head.i != token.i and token.head.left_edge.i == start and token.head.i <= last:
+        token = token.head
+    return token if token.left_edge.i == start else None
 
 
 # --- helpers -------------------------------------------------------------------------------------

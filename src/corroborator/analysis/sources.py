@@ -16,7 +16,7 @@ The decision is a short cascade over the source's noun phrase, driven by the wor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Span, Token
@@ -65,6 +65,14 @@ class AttributionLexicon:
     name_words: dict[str, tuple[str, ...]]  # kind -> words of proper names
     head_lemmas: dict[str, frozenset[str]]  # kind -> head lemmas
     head_suffixes: dict[str, tuple[str, ...]]  # kind -> endings of compound head lemmas
+    lemma_fixes: dict[str, str] = field(default_factory=dict)  # surface -> lemma
+    object_prepositions: frozenset[str] = frozenset()  # phrases an object content takes along
+
+
+def cue_lemma(token: Token) -> str:
+    """The token's lemma, lower case, corrected where the tagger's lemmatiser is wrong for a cue
+    ("hoped" -> "hop")."""
+    return attribution_lexicon().lemma_fixes.get(token.lower_) or token.lemma_.lower()
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +107,8 @@ def attribution_lexicon() -> AttributionLexicon:
         figure_verbs=frozenset(cues.get("figure_verbs", ())),
         figure_nouns=frozenset(cues.get("figure_nouns", ())),
         figure_prepositions=frozenset(cues.get("figure_prepositions", ())),
+        lemma_fixes={str(k): str(v) for k, v in cues.get("lemma_fixes", {}).items()},
+        object_prepositions=frozenset(cues.get("object_prepositions", ())),
         pronouns={str(k): v for k, v in sources["pronouns"].items()},
         resolvable_nominals=frozenset(sources["resolvable_nominals"]),
         resolvable_suffixes=tuple(sources.get("resolvable_suffixes", ())),
