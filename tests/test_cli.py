@@ -36,7 +36,8 @@ def test_nothing_readable_exits_1(tmp_path):
 
 
 def test_with_stored_groups_a_story_across_runs(tmp_path) -> None:
-    """Half of a story today, half tomorrow: with --with-stored the second run sees all four."""
+    """Half of a story today, half tomorrow: with --with-stored the second run places the
+    stored articles (no story holds them yet: run 1 did not resume) and today's together."""
     corpus = Path("examples/corpus")
     first = [str(corpus / "dam-radio-delta.txt"), str(corpus / "dam-coast-herald.txt")]
     second = [str(corpus / "dam-valley-times.txt")]
@@ -55,3 +56,31 @@ def test_with_stored_groups_a_story_across_runs(tmp_path) -> None:
     assert without.exit_code == 0
     solo = json.loads((tmp_path / "solo" / "report.json").read_text())
     assert {i for s in solo["stories"] for i in s["article_ids"]} == {"dam-valley-times"}
+
+
+def test_with_stored_twice_keeps_the_story_id_and_shows_the_join(tmp_path) -> None:
+    """Two resumed runs: the story of run 1 keeps its id in run 2, its history in the JSON
+    report shows run 2's article joining, and a third identical run reports the same."""
+    corpus = Path("examples/corpus")
+    first = [str(corpus / "dam-radio-delta.txt"), str(corpus / "dam-coast-herald.txt")]
+    second = [str(corpus / "dam-valley-times.txt")]
+    db, runner, reports = tmp_path / "store.db", CliRunner(), []
+    for n, paths in enumerate((first, second, second)):
+        out = tmp_path / f"out{n}"
+        result = runner.invoke(main, ["analyze", *paths, "--out", str(out), "--db", str(db),
+                                      "-q", "--with-stored"])
+        assert result.exit_code == 0, result.output
+        reports.append(json.loads((out / "report.json").read_text()))
+    [story_1] = [s for s in reports[0]["stories"] if "dam-radio-delta" in s["article_ids"]]
+    [story_2] = reports[1]["stories"]
+    assert story_2["id"] == story_1["id"]
+    assert story_2["article_ids"] == [*story_1["article_ids"], "dam-valley-times"]
+    assert ("join", "dam-valley-times") in {(e["kind"], e["article_id"])
+                                            for e in story_2["history"]}
+    assert reports[2]["stories"] == reports[1]["stories"]
+
+
+def test_with_stored_needs_a_store(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["analyze", str(CORPUS / "dam-radio-delta.txt"),
+                                       "--no-db", "--with-stored", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "--with-stored" in result.output

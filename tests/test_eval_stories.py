@@ -21,6 +21,7 @@ from corroborator.evaluation.stories import (
     stream_order,
     tfidf_single_pass,
     topic_failures,
+    topic_folds,
 )
 
 ECBPLUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus"
@@ -103,3 +104,9 @@ def test_ecbplus_loader_reads_every_topic():
     article = to_article(docs[0])
     assert article.title and docs[0].text.startswith(article.title)
     assert article.text in docs[0].text
+
+
+def test_topic_folds_deal_every_training_topic_once():
+    folds = topic_folds([9, 1, 3, 4, 6, 7, 8], folds=3)
+    assert folds == [[1, 6, 9], [3, 7], [4, 8]]
+    assert sorted(t for fold in folds for t in fold) == [1, 3, 4, 6, 7, 8, 9]

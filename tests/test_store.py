@@ -437,17 +437,93 @@ def test_directory_path_raises_store_error(tmp_path):
         SqliteStore(tmp_path)
 
 
-def test_save_report_keeps_the_clustering_decisions_of_the_current_stories(tmp_path) -> None:
-    """story_events holds the join/new/merge decisions behind the stories just saved."""
-    import corroborator
+def test_story_events_hold_the_decisions_of_resumed_runs_only(tmp_path) -> None:
+    """A plain run leaves the story catalogue (story_events) alone: its stories are a one-off
+    grouping whose decisions travel in the report. A resumed run (--with-stored) records each
+    join / new / merge decision once; re-running it records none twice."""
+    from corroborator.pipeline import run
 
     db = tmp_path / "store.db"
-    report = corroborator.analyze(["examples/corpus/dam-radio-delta.txt",
-                                   "examples/corpus/dam-coast-herald.txt"], db=db)
+    paths = ["examples/corpus/dam-radio-delta.txt", "examples/corpus/dam-coast-herald.txt"]
+    run(paths, db=db)
+    with SqliteStore(db) as store:
+        assert store.story_events() == []
+    report = run(paths, db=db, include_stored=True)
     expected = [(e.kind, e.article_id) for s in report.stories for e in s.story.history]
     assert {kind for kind, _ in expected} <= {"new", "join", "merge"} and expected
-    corroborator.analyze(["examples/corpus/dam-radio-delta.txt",
-                          "examples/corpus/dam-coast-herald.txt"], db=db)  # re-run: no doubles
+    run(paths, db=db, include_stored=True)  # re-run: no doubles
     with SqliteStore(db) as store:
         stored = [(r.event.kind, r.event.article_id) for r in store.story_events()]
     assert sorted(stored, key=str) == sorted(expected, key=str)
+
+
+# --- the story catalogue of resumed runs (migration 4) ---
+
+def unit(*values: float):
+    import numpy as np
+
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def catalogue_story(key: int, story_id: str, *members: str):
+    from corroborator.store import StoredStory, StoryMember
+
+    return StoredStory(key, story_id, unit(1.0, key + 1.0),
+                       tuple(StoryMember(m, f"hash-{m}", unit(1.0, i + 1.0))
+                             for i, m in enumerate(members)))
+
+
+def stored_shape(store: SqliteStore) -> dict[int, tuple[str, tuple[str, ...]]]:
+    return {s.key: (s.story_id, tuple(m.article_id for m in s.members))
+            for s in store.stored_stories()}
+
+
+def test_story_changes_merge_split_and_keys_never_handed_out_twice(store):
+    from corroborator.model import StoryEvent
+
+    for name in ("coast-1", "valley-1", "delta-1"):
+        store.save_analysis(make_analysis(name), "v1")
+    assert store.unplaced_articles() and store.next_story_key() == 0
+    new = StoryEvent("new", "coast-1", "story-a", None, 1.0, "new: no open story")
+    store.save_story_changes([catalogue_story(0, "story-a", "coast-1")], (), [new],
+                             embedder="e", next_key=1)
+    store.save_story_changes([catalogue_story(1, "story-b", "valley-1")], embedder="e",
+                             next_key=2)
+    assert stored_shape(store) == {0: ("story-a", ("coast-1",)), 1: ("story-b", ("valley-1",))}
+    assert store.placed_article_ids() == {"coast-1", "valley-1"}
+    assert [a.id for a in store.unplaced_articles()] == ["delta-1"]
+    # A merge: story 1 goes, its member moves to story 0 (one transaction, members follow).
+    generation = store.story_vector_state().generation
+    store.save_story_changes([catalogue_story(0, "story-a", "coast-1", "valley-1")], [1],
+                             embedder="e", next_key=2)
+    assert stored_shape(store) == {0: ("story-a", ("coast-1", "valley-1"))}
+    assert store.story_vector_state().generation == generation + 1
+    assert store.next_story_key() == 2  # key 1 was merged away: not handed out again
+    # An article cannot be in two stories.
+    with pytest.raises(StoreError):
+        store.save_story_changes([catalogue_story(2, "story-c", "coast-1")], embedder="e")
+    assert stored_shape(store) == {0: ("story-a", ("coast-1", "valley-1"))}
+    assert [r.event for r in store.story_events()] == [new]
+    # Migration 4 widened the decision kinds to the move of an article between stories.
+    move = StoryEvent("move", "valley-1", "story-a", "story-b", 0.6, "moved: fits better")
+    store.save_story_changes([], (), [move], next_key=2)
+    assert [r.event.kind for r in store.story_events()] == ["new", "move"]
+
+
+def test_update_report_replaces_the_touched_stories_and_keeps_the_catalogue(store, db_path):
+    report = make_report()
+    for analysis in report.analyses:
+        store.save_analysis(analysis, "v1")
+    store.save_story_changes([catalogue_story(0, "s1", "coast-1"),
+                              catalogue_story(1, "s2", "valley-1")], embedder="e", next_key=2)
+    other = dataclasses.replace(report.stories[0], story=Story("s2", "Other", ("valley-1",)),
+                                claims=(), framing=())
+    plain = dataclasses.replace(other, story=Story("plain", "Plain run", ("valley-1",)))
+    store.save_report(dataclasses.replace(report, stories=(*report.stories, other, plain)), {})
+    store.update_report(make_report("Dam spillway, later"), {})
+    # s1 replaced, s2 (in the catalogue, untouched) kept, "plain" (not in it) dropped.
+    assert query(db_path, "SELECT id, title FROM stories ORDER BY id") == [
+        ("s1", "Dam spillway, later"), ("s2", "Other")]
+    assert query(db_path, "SELECT count(*) FROM claim_groups") == [(1,)]
+    assert query(db_path, "SELECT count(*) FROM runs") == [(2,)]

@@ -1,5 +1,5 @@
 """Online story clustering on the example corpus: an article joins the story of its event, an
-unrelated one opens its own, and later arrivals never move earlier articles."""
+unrelated one opens its own; on synthetic streams, split and move undo early wrong joins."""
 
 from __future__ import annotations
 
@@ -79,8 +79,9 @@ def test_late_unrelated_article_opens_a_new_story(analyses, article_id):
 
 
 def test_later_articles_only_merge_earlier_stories(analyses):
-    """Online: later arrivals never pull an article out of its story; at most they merge whole
-    stories, so every story of a prefix of the stream lies inside one final story."""
+    """On the example corpus (no split or move happens there) later arrivals only merge whole
+    stories, so every story of a prefix of the stream lies inside one final story. Split and
+    move may break this in general: see the synthetic tests below."""
     far = datetime.max.replace(tzinfo=UTC)
     ordered = sorted(analyses.values(),
                      key=lambda a: (_aware(a.article.published) or far, a.article.id))
@@ -266,3 +267,73 @@ def test_one_event_story_is_not_split():
                             np.array([*vector, 0.0], dtype=np.float32))
         assert [e.kind for e in events] == (["new"] if hour == 0 else ["join"])
     assert len(online.stories()) == 1
+
+
+# --- move: the undo of one wrong join once the right story exists ----------------------------
+
+_MOVE_SETTINGS = replace(DEFAULT_SETTINGS, story_move_margin=0.15, story_move_out_threshold=0.2)
+_VAGUE = "An earthquake shook Northtown; the school flooded, officials said."
+_ALICE, _BOB = [("Alice Smith", "PERSON"), ("Northtown", "GPE")], [("Bob Jones", "PERSON"),
+                                                                  ("Northtown", "GPE")]
+# (id, text, names, direction of its hand-made vector in degrees): "b1" is vague and arrives while
+# only the 2019 quake's story exists, so it joins it; "b2" then opens the 2021 quake's story,
+# which "b1" fits far better.
+_MOVE_STREAM = [("a1", _QUAKE_A[1], _ALICE, 0), ("a2", _QUAKE_A2[1], _ALICE, 5),
+                ("a3", _QUAKE_A[1], _ALICE, 3), ("b1", _VAGUE, [("Northtown", "GPE")], 40),
+                ("b2", _QUAKE_B[1], _BOB, 60), ("b3", _QUAKE_B2[1], _BOB, 62)]
+
+
+def _report(article_id: str, hour: int, text: str, names: list[tuple[str, str]]) -> Analysis:
+    entities = tuple(Entity(TextSpan(text.index(n), text.index(n) + len(n), n), label)
+                     for n, label in names)
+    article = Article(article_id, "outlet", text, title=text.split(";")[0],
+                      published=datetime(2030, 1, 1, tzinfo=UTC) + timedelta(hours=hour))
+    return Analysis(article, (), entities, (), (), (), (), (), ())
+
+
+def _move_stream(settings=_MOVE_SETTINGS) -> tuple[list[list[str]], OnlineStories]:
+    online, kinds = OnlineStories(settings), []
+    for hour, (article_id, text, names, degrees) in enumerate(_MOVE_STREAM):
+        angle = np.radians(degrees)
+        vector = np.array([np.cos(angle), np.sin(angle), 0.0], dtype=np.float32)
+        kinds.append([e.kind for e in online.add(_report(article_id, hour, text, names), vector)])
+    return kinds, online
+
+
+def test_move_takes_a_wrongly_joined_article_to_its_story():
+    kinds, online = _move_stream()
+    assert kinds == [["new"], ["join"], ["join"], ["join"], ["new", "move"], ["join"]]
+    first, second = online.stories()
+    assert first.article_ids == ("a1", "a2", "a3")
+    assert set(second.article_ids) == {"b1", "b2", "b3"}
+    move = next(e for e in second.history if e.kind == "move")
+    assert move.article_id == "b1" and move.story_id == second.id
+    assert move.other_story_id == _story_id(["a1", "a2", "a3", "b1"])  # its story then
+    assert 0.5 < move.confidence <= 1.0 and "after b2" in move.reason
+    # The moved article's own placement event moves with it: one new/join per member.
+    for story in (first, second):
+        placed = sorted(e.article_id for e in story.history if e.kind in ("new", "join"))
+        assert placed == sorted(story.article_ids)
+    assert second.confidence == min(e.confidence for e in second.history if e.kind != "new")
+    assert len(online.index) == 2
+
+
+def test_move_is_deterministic_and_can_be_turned_off():
+    assert _move_stream()[1].stories() == _move_stream()[1].stories()
+    kinds, online = _move_stream(replace(_MOVE_SETTINGS, story_move_margin=0.0))
+    assert "move" not in {kind for events in kinds for kind in events}
+    assert [s.article_ids for s in online.stories()] == [("a1", "a2", "a3", "b1"), ("b2", "b3")]
+
+
+def test_move_of_decides_move_out_or_stay():
+    from corroborator.stories import _move_of, _OpenStory
+
+    source = _OpenStory(0, members=[object()] * 4)  # only its size is read
+    s = _MOVE_SETTINGS
+    to_other = _move_of("x", source, {0: 0.3, 1: 0.6}, s)
+    assert [(m.target, round(m.margin, 2)) for m in to_other] == [(1, 0.15)]
+    assert _move_of("x", source, {0: 0.5, 1: 0.6}, s) == []  # not clearly better: stays
+    out = _move_of("x", source, {0: 0.1, 1: 0.3}, s)  # fits nowhere: a story of its own
+    assert [(m.target, round(m.margin, 2)) for m in out] == [(None, 0.1)]
+    assert _move_of("x", source, {0: 0.1, 1: 0.3},
+                    replace(s, story_move_out_threshold=0.0)) == []

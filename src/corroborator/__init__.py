@@ -27,13 +27,20 @@ def analyze(
     settings: Settings | None = None,
     db: str | Path | None = None,
     allow_private_urls: bool = False,
+    resume: bool = False,
 ) -> Report:
-    """Ingest, analyse and cross-check the articles at ``paths``; store them in ``db`` if given."""
+    """Ingest, analyse and cross-check the articles at ``paths``; store them in ``db`` if given.
+
+    ``resume`` (needs ``db``): the stored stories stay as they are and this run's articles join
+    them or open new ones; the report holds the stories the run touched."""
     from .pipeline import run
     from .settings import DEFAULT_SETTINGS
 
+    if resume and db is None:
+        raise ValueError("resume=True needs a store: pass db=")
+
     return run(paths, settings=settings or DEFAULT_SETTINGS, db=db,
-               allow_private_urls=allow_private_urls)
+               allow_private_urls=allow_private_urls, include_stored=resume)
 
 
 def to_contract(report: Report) -> dict:

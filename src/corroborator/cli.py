@@ -40,7 +40,9 @@ def main() -> None:
               help="SQLite store to add the articles to (default OUT/corroborator.db).")
 @click.option("--no-db", is_flag=True, help="Do not store anything; just write the reports.")
 @click.option("--with-stored", is_flag=True,
-              help="Also include every article already in the store, so stories span runs.")
+              help="Resume the store's stories: stored stories keep their ids, the new "
+                   "articles join them or open new ones, and the report holds the stories "
+                   "this run touched. Re-running the same input changes nothing.")
 @click.option("--allow-private-urls", is_flag=True,
               help="Allow fetching URLs that resolve to private or loopback addresses.")
 @click.option("-q", "--quiet", is_flag=True, help="No terminal summary; errors only.")
@@ -62,6 +64,8 @@ def analyze(
     inputs are skipped with a message; the exit code is 1 only when nothing could be read.
 
     Example: corroborator analyze examples/corpus --out out
+
+    Stories across runs: corroborator analyze today/ --db news.db --with-stored
     """
     from .pipeline import run
     from .report import write_outputs
@@ -69,13 +73,15 @@ def analyze(
     console = Console(stderr=True, quiet=quiet)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING)
+    if with_stored and no_db:
+        raise click.UsageError("--with-stored resumes the stories of a store: drop --no-db")
     db = None if no_db else (db_path or out_dir / "corroborator.db")
     if db is not None:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
     try:
         with console.status("analysing…"):
             report = run(paths, db=db, allow_private_urls=allow_private_urls,
-                         include_stored=with_stored and db is not None,
+                         include_stored=with_stored,
                          progress=lambda m: console.log(m))
     except CorroboratorError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -175,7 +175,7 @@ class Analysis:
     framing: tuple[FramingTerm, ...]
 
 
-StoryEventKind = Literal["new", "join", "merge", "split"]
+StoryEventKind = Literal["new", "join", "merge", "split", "move"]
 
 
 @dataclass(frozen=True)
@@ -184,9 +184,11 @@ class StoryEvent:
 
     ``new``: ``article_id`` opened the story; ``join``: it joined; ``merge``: story
     ``other_story_id`` was folded into ``story_id`` (``article_id`` = the arrival that triggered
-    it); ``split``: reserved (not produced yet). ``story_id`` is the id of the final story that
-    holds the event (``Story.id``); ``other_story_id`` of a merge is the id the merged-away story
-    had at that moment (digest of its article ids then).
+    it); ``split``: part of the story was cut off into ``other_story_id``; ``move``: article
+    ``article_id`` was moved here from story ``other_story_id`` (or out of it into a new story).
+    ``story_id`` is the id of the final story that holds the event (``Story.id``);
+    ``other_story_id`` of a merge, split or move is the id that story had at that moment (digest
+    of its article ids then).
     """
     kind: StoryEventKind
     article_id: str | None

@@ -6,7 +6,7 @@ This is the one place that wires the stages together; the CLI, the API and the P
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,8 @@ from .crosscheck import check_story
 from .embed import Embedder, default_embedder
 from .errors import NothingToAnalyze
 from .ingest import ingest_paths
-from .model import Analysis, Article, Report
+from .model import Analysis, Article, IngestProblem, Report
+from .resume import resume_stories, story_index_path
 from .settings import DEFAULT_SETTINGS, Settings
 from .store.sqlite import SqliteStore
 from .stories import cluster_stories
@@ -39,9 +40,11 @@ def run(
 
     With ``db`` every article is stored in its own transaction as soon as it is analysed, and a
     re-run reuses stored analyses (keyed by content hash and analyzer version) instead of parsing
-    again. With ``include_stored`` (needs ``db``) the articles already in the store join this
-    run's, so stories span runs: yesterday's reports and today's are grouped and cross-checked
-    together. Raises NothingToAnalyze when no input could be read.
+    again. With ``include_stored`` (needs ``db``) the run *resumes* the store's stories
+    (resume.py): stored stories keep their ids, this run's new articles join them or open new
+    ones (each placement saved in its own transaction), and the report holds the stories the
+    run touched: those that changed and those holding an input article. Re-running the same
+    input changes no story. Raises NothingToAnalyze when no input could be read.
     """
     started = datetime.now(UTC)
     say = progress or (lambda _message: None)
@@ -53,12 +56,12 @@ def run(
     say(f"ingested {len(ingested.articles)} articles ({len(ingested.problems)} problems)")
     store = SqliteStore(db) if db is not None else None
     try:
-        articles = list(ingested.articles)
-        if include_stored and store is not None:
-            articles += _stored_articles(store, articles)
-            say(f"with the store: {len(articles)} articles")
-        analyses = _analyse(articles, settings, store, say)
+        analyses = _analyse(ingested.articles, settings, store, say)
         embedder = embedder or default_embedder()
+        if include_stored and store is not None and db is not None:
+            report = _resumed(analyses, store, db, embedder, settings, say, ingested.problems)
+            store.update_report(report, _run_info(paths, started, report))
+            return report
         stories = cluster_stories(analyses, embedder, settings)
         say(f"grouped into {len(stories)} stories")
         by_id = {a.article.id: a for a in analyses}
@@ -70,6 +73,41 @@ def run(
     finally:
         if store is not None:
             store.close()
+
+
+def _resumed(
+    analyses: list[Analysis], store: SqliteStore, db: str | Path, embedder: Embedder,
+    settings: Settings, say: Progress, problems: Sequence[IngestProblem],
+) -> Report:
+    """The report of a resumed run: the touched stories and their articles."""
+    result = resume_stories(
+        store, analyses, embedder, settings, index_path=story_index_path(db),
+        load=lambda pairs: _stored_analyses(pairs, settings, store, say), progress=say)
+    say(f"placed {result.placed} new articles; {len(result.stories)} stories touched, "
+        f"{len(result.dropped_story_ids)} merged away")
+    given = {a.article.id: a for a in analyses}
+    needed = [(i, result.content_hashes[i]) for s in result.stories for i in s.article_ids
+              if i not in given]
+    by_id = given | {a.article.id: a for a in _stored_analyses(needed, settings, store, say)}
+    members = dict.fromkeys(i for s in result.stories for i in s.article_ids)
+    story_reports = tuple(check_story(s, by_id, embedder, settings) for s in result.stories)
+    return Report(tuple(by_id[i] for i in members), story_reports, tuple(problems))
+
+
+def _stored_analyses(pairs: Sequence[tuple[str, str]], settings: Settings, store: SqliteStore,
+                     say: Progress) -> list[Analysis]:
+    """Analyses of stored articles, by (article id, content hash), in that order: from the
+    cache, or parsed again (and cached) when the analyzer changed since they were stored."""
+    found: dict[str, Analysis] = {}
+    for article_id, content_hash in pairs:
+        hit = store.cached_analysis(content_hash, ANALYZER_VERSION)
+        if hit is not None:
+            found[article_id] = _with_article(hit, replace(hit.article, id=article_id))
+    if len(found) < len(pairs):
+        stored = {a.content_hash: a for a in store.articles()}
+        redo = [replace(stored[h], id=i) for i, h in pairs if i not in found]
+        found |= {a.article.id: a for a in _analyse(redo, settings, store, say)}
+    return [found[article_id] for article_id, _ in pairs]
 
 
 def _analyse(
@@ -92,18 +130,6 @@ def _analyse(
         fresh[analysis.article.content_hash] = analysis
     say(f"analysed {len(todo)} articles, reused {len(cached)} from the store")
     return [cached.get(a.content_hash) or fresh[a.content_hash] for a in articles]
-
-
-def _stored_articles(store: SqliteStore, given: list[Article]) -> list[Article]:
-    """Stored articles not among ``given``. An id given again with new content is this run's
-    article (the input wins); of several stored texts under one id the latest is kept."""
-    taken_ids = {a.id for a in given}
-    taken_hashes = {a.content_hash for a in given}
-    latest: dict[str, Article] = {}
-    for article in store.articles():  # oldest first, so later ones replace earlier ones
-        if article.id not in taken_ids and article.content_hash not in taken_hashes:
-            latest[article.id] = article
-    return list(latest.values())
 
 
 def _with_article(analysis: Analysis, article: Article) -> Analysis:

@@ -20,6 +20,11 @@ produced. For each article:
 4. *Split*: the story's latest members are cut in two by average linkage of their pair scores;
    when the two parts link weakly (< ``story_split_threshold``) and each is coherent, an early
    wrong join is undone and the later part becomes a story of its own.
+5. *Move*: members of the stories the article touched or nearly fitted are re-checked one by
+   one (mean pair score to each of those stories, leave-one-out for their own); one that fits
+   another clearly better moves there, one that fits none moves out to a story of its own. A
+   join that was right when the article arrived (its story did not exist yet) is undone, so the
+   result depends less on arrival order.
 
 IDF is online: document frequencies of the articles seen so far. Weights and thresholds were set
 on ECB+ training topics only; see docs/stories.md and ``corroborator eval stories``.
@@ -52,6 +57,8 @@ from .story_features import (
 )
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+# Pair scores kept for the move check: ~100 bytes each, so this bounds the cache near 20 MB.
+_PAIR_CACHE_SIZE = 200_000
 
 
 class CandidateIndex(Protocol):
@@ -160,9 +167,12 @@ class OnlineStories:
         self._frequencies = DocumentFrequencies()
         self._sequence = 0
         self._next_key = 0
+        # Symmetric pair scores for the move check (sorted id pair -> score), bounded FIFO.
+        self._pair_cache: dict[tuple[str, str], float] = {}
 
     def add(self, analysis: Analysis, vector: np.ndarray) -> list[StoryEvent]:
-        """Place one article; returns the decisions it caused (new or join, then any merges)."""
+        """Place one article; returns the decisions it caused (new or join, then any merges, a
+        split, moves)."""
         features = article_features(analysis, _unit(vector), self.settings)
         article = analysis.article
         self._titles[article.id] = article.title or article.text[:80]
@@ -188,7 +198,13 @@ class OnlineStories:
         events = [self._record(story, kind, article.id, None, margin, reason)]
         fitted = [other for score, other in scored if score >= s.story_join_threshold]
         story, merged = self._merge_into(story, fitted, article.id)
-        return events + merged + self._split(story, article.id)
+        next_key = self._next_key
+        split = self._split(story, article.id)
+        # The stories the newcomer touched or nearly fitted: where a past join may now look wrong.
+        contested = [other.key for score, other in scored
+                     if score >= s.story_join_threshold - s.story_move_slack]
+        touched = [story.key, *range(next_key, self._next_key), *contested]
+        return events + merged + split + self._reassign(touched, article.id)
 
     def stories(self) -> list[Story]:
         return [self._finish(story) for _, story in sorted(self._open.items())]
@@ -247,25 +263,94 @@ class OnlineStories:
         s = self.settings
         if not s.story_split_min_members or len(story.members) < s.story_split_min_members:
             return []
-        window = story.members[-s.story_merge_members:]
-        groups = _two_groups(self._window_scores(story, window), s)
-        if groups is None:
+        window = story.members[-s.story_split_members:]
+        partition = _two_groups(self._window_scores(story, window), s)
+        if partition is None:
             return []
-        cross, moved = groups
         # The part holding the window's earliest member keeps the story's key (and the older
         # members outside the window): the story it was before the wrong join.
-        moving = {window[i].article_id for i in moved}
+        moving = {window[i].article_id for i in partition.moved}
         kept = story.rebuilt(story.key, [m for m in story.members if m.article_id not in moving])
         new_key, self._next_key = self._next_key, self._next_key + 1
         split_off = story.rebuilt(new_key, [m for m in story.members if m.article_id in moving])
         self._open[kept.key], self._open[new_key] = kept, split_off
         self.index.upsert(kept.key, kept.centroid)
         self.index.upsert(new_key, split_off.centroid)
+        margin, why = _split_margin(partition, s)
         reason = (f"split: {article_id} made {len(moving)} of the latest {len(window)} members "
-                  f"a group of their own; mean cross-group score {cross:.2f} < "
-                  f"{s.story_split_threshold:.2f}")
-        return [self._record(kept, "split", article_id, split_off.provisional_id,
-                             s.story_split_threshold - cross, reason)]
+                  f"a group of their own; {why}")
+        return [self._record(kept, "split", article_id, split_off.provisional_id, margin, reason)]
+
+    def _reassign(self, keys: list[int], article_id: str) -> list[StoryEvent]:
+        """Move single articles that fit another touched story clearly better than their own.
+
+        Each member of the touched stories' latest ``story_split_members`` is compared with
+        each of those stories by average pair score (leave-one-out for its own story); it moves
+        when another story beats its own by ``story_move_margin`` and reaches the join threshold,
+        or out to a story of its own when it fits none of them (its own below
+        ``story_move_out_threshold``, the others below the join threshold). This undoes a join
+        that looked right when the article arrived but not once the right story exists (order
+        dependence); at most ``story_move_max`` moves per arrival."""
+        s = self.settings
+        if s.story_move_margin <= 0:
+            return []
+        stories = [self._open[k] for k in dict.fromkeys(keys) if k in self._open]
+        stories = stories[: s.story_move_stories]
+        windows = {st.key: st.members[-s.story_split_members:] for st in stories}
+        moves: list[_Move] = []
+        for source in stories:
+            if len(source.members) < 2:
+                continue  # a one-article story that fits elsewhere is a merge
+            for member in windows[source.key]:
+                fits = {st.key: self._fit(member, windows[st.key]) for st in stories}
+                moves += _move_of(member.article_id, source, fits, s)
+        events: list[StoryEvent] = []
+        moved: set[str] = set()
+        for move in sorted(moves, key=lambda m: (-m.margin, m.article_id)):
+            if len(events) >= s.story_move_max or move.article_id in moved:
+                continue
+            if move.source in self._open and (move.target is None or move.target in self._open):
+                moved.add(move.article_id)
+                events.append(self._move(move, article_id))
+        return events
+
+    def _fit(self, member: Features, window: list[Features]) -> float:
+        """Mean symmetric pair score of a member to a window's other articles."""
+        scores = [self._cached_score(member, other) for other in window
+                  if other.article_id != member.article_id]
+        return sum(scores) / len(scores) if scores else float("-inf")
+
+    def _cached_score(self, a: Features, b: Features) -> float:
+        key = (min(a.article_id, b.article_id), max(a.article_id, b.article_id))
+        score = self._pair_cache.get(key)
+        if score is None:
+            score = self._pair_cache[key] = self._symmetric_score(a, b)
+            if len(self._pair_cache) > _PAIR_CACHE_SIZE:  # bounded: drop the oldest entry
+                del self._pair_cache[next(iter(self._pair_cache))]
+        return score
+
+    def _move(self, move: _Move, article_id: str) -> StoryEvent:
+        """Move one article (with its own new/join event) from one open story to another or to
+        a new one."""
+        source = self._open[move.source]
+        target = self._open[move.target] if move.target is not None else self._open_story()
+        member = next(m for m in source.members if m.article_id == move.article_id)
+        source_id = source.provisional_id
+        placement = [(n, e) for n, e in source.events
+                     if e.kind in ("new", "join") and e.article_id == move.article_id]
+        rest = source.rebuilt(source.key,
+                              [m for m in source.members if m.article_id != move.article_id])
+        if rest.members:
+            self._open[source.key] = rest
+            self.index.upsert(source.key, rest.centroid)
+        else:  # its last article left (two moves from a two-article story)
+            del self._open[source.key]
+            self.index.remove(source.key)
+        target.add(member)
+        target.events = sorted(target.events + placement, key=lambda item: item[0])
+        self.index.upsert(target.key, target.centroid)
+        return self._record(target, "move", move.article_id, source_id, move.margin,
+                            f"moved: after {article_id}, {move.reason}")
 
     def _window_scores(self, story: _OpenStory, window: list[Features]) -> np.ndarray:
         """Symmetric pair scores of the window's members (mean of both directions); cached
@@ -305,10 +390,27 @@ class OnlineStories:
         title = self._titles[story.members[int(np.argmax(closeness))].article_id]
         story_id = story.provisional_id
         history = tuple(_with_story_id(e, story_id) for _, e in story.events)
-        decided = [e.confidence for e in history if e.kind in ("join", "merge", "split")]
+        decided = [e.confidence for e in history if e.kind != "new"]
         return Story(id=story_id, title=title,
                      article_ids=tuple(m.article_id for m in story.members),
                      confidence=min(decided, default=1.0), history=history)
+
+    def restore(self, key: int, members: Sequence[Features], titles: Sequence[str], *,
+                indexed: bool = False) -> None:
+        """Reopen a stored story under its ``key`` (a resumed run, see resume.py): its members'
+        features in their stored order and their display titles. The members count towards the
+        online IDF; new stories are numbered above every restored key. ``indexed``: the caller's
+        index already holds this story's vector (a persistent index file), so it is not upserted
+        again (at 100k stories that would rebuild the graph one insertion at a time)."""
+        story = _OpenStory(key)
+        for features, title in zip(members, titles, strict=True):
+            story.add(features)
+            self._titles[features.article_id] = title
+            self._frequencies.add(set(features.terms) | entity_keys(features.entities))
+        self._open[key] = story
+        self._next_key = max(self._next_key, key + 1)
+        if not indexed:
+            self.index.upsert(key, story.centroid)
 
 
 def cluster_stories(
@@ -362,6 +464,38 @@ def _pair_score(features: Features, cosine: float, other: Features | _OpenStory,
     return score
 
 
+@dataclass(frozen=True)
+class _Move:
+    article_id: str
+    source: int  # story key
+    target: int | None  # story key; None = a new story
+    margin: float  # how far past its criterion (the event's confidence)
+    reason: str
+
+
+def _move_of(article_id: str, source: _OpenStory, fits: dict[int, float],
+             settings: Settings) -> list[_Move]:
+    """The move one member of ``source`` should make given its mean pair score to each touched
+    story (``fits``, by key), if any."""
+    s, own = settings, fits[source.key]
+    target = max(fits, key=lambda k: (fits[k], -k))
+    gain = fits[target] - own
+    if (target != source.key and gain >= s.story_move_margin
+            and fits[target] >= s.story_join_threshold):
+        return [_Move(article_id, source.key, target, gain - s.story_move_margin,
+                      f"{article_id} fits this story better than its own by {gain:.2f} "
+                      f"(mean pair score {fits[target]:.2f} vs {own:.2f}) >= "
+                      f"{s.story_move_margin:.2f}")]
+    others = [f for k, f in fits.items() if k != source.key]
+    if (s.story_move_out_threshold > 0 and len(source.members) >= 3
+            and own < s.story_move_out_threshold
+            and all(f < s.story_join_threshold for f in others)):
+        return [_Move(article_id, source.key, None, s.story_move_out_threshold - own,
+                      f"{article_id} fits no story: mean pair score in its own {own:.2f} < "
+                      f"{s.story_move_out_threshold:.2f}")]
+    return []
+
+
 def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: DocumentFrequencies,
                      settings: Settings) -> float:
     """Mean pair score over the two stories' (latest, capped) members, both directions."""
@@ -372,24 +506,59 @@ def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: DocumentFrequenc
     return sum(scores) / len(scores)
 
 
-def _two_groups(scores: np.ndarray, settings: Settings) -> tuple[float, list[int]] | None:
+def _two_groups(scores: np.ndarray, settings: Settings) -> _Partition | None:
     """The best 2-way partition of members by average-linkage agglomeration over their pair
-    scores; returns (mean cross-group score, indices of the group without member 0) when both
-    groups have ``story_split_min_part`` members, link below ``story_split_threshold`` and are
-    each coherent (mean inner score >= ``story_split_coherence``), else None."""
-    groups = [[i] for i in range(len(scores))]
-    while len(groups) > 2:
-        pairs = [(a, b) for a in range(len(groups)) for b in range(a + 1, len(groups))]
-        a, b = max(pairs, key=lambda ab: (_mean_link(scores, groups[ab[0]], groups[ab[1]]),
-                                          -ab[0], -ab[1]))
-        groups[a] += groups.pop(b)
-    first, second = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    scores, when it is a split (see ``_split_margin``) and both groups have
+    ``story_split_min_part`` members and are coherent (mean inner score >=
+    ``story_split_coherence``), else None."""
+    first, second = _agglomerate_two(scores)
     if min(len(first), len(second)) < settings.story_split_min_part:
         return None
-    cross = _mean_link(scores, first, second)
-    coherent = all(_mean_inner(scores, g) >= settings.story_split_coherence
-                   for g in (first, second))
-    return (cross, second) if cross < settings.story_split_threshold and coherent else None
+    inner = min(_mean_inner(scores, g) for g in (first, second))
+    partition = _Partition(_mean_link(scores, first, second), inner, second)
+    if inner < settings.story_split_coherence or _split_margin(partition, settings)[0] <= 0:
+        return None
+    return partition
+
+
+@dataclass(frozen=True)
+class _Partition:
+    cross: float  # mean cross-group pair score
+    inner: float  # the lower of the two groups' mean inner pair scores
+    moved: list[int]  # indices of the group without member 0
+
+
+def _split_margin(partition: _Partition, settings: Settings) -> tuple[float, str]:
+    """How clearly the two groups are two stories, and why: their cross score is low in absolute
+    terms (below ``story_split_threshold``), or far below their inner scores (by at least
+    ``story_split_gap``, when that is on). Positive = split."""
+    absolute = settings.story_split_threshold - partition.cross
+    relative = (partition.inner - partition.cross - settings.story_split_gap
+                if settings.story_split_gap > 0 else float("-inf"))
+    if absolute >= relative:
+        return absolute, (f"mean cross-group score {partition.cross:.2f} < "
+                          f"{settings.story_split_threshold:.2f}")
+    return relative, (f"mean cross-group score {partition.cross:.2f} is "
+                      f"{partition.inner - partition.cross:.2f} below the groups' inner scores "
+                      f"(>= {settings.story_split_gap:.2f})")
+
+
+def _agglomerate_two(scores: np.ndarray) -> tuple[list[int], list[int]]:
+    """Average-linkage agglomeration down to two groups (ties: the first pair in row order),
+    on running sums of cross-group scores so that each step costs O(groups^2) in numpy."""
+    groups = [[i] for i in range(len(scores))]
+    sums = scores.astype(float).copy()
+    while len(groups) > 2:
+        sizes = np.array([len(g) for g in groups], dtype=float)
+        links = sums / np.outer(sizes, sizes)
+        links[np.tril_indices(len(groups))] = -np.inf
+        a, b = divmod(int(np.argmax(links)), len(groups))
+        sums[a] += sums[b]
+        sums[:, a] += sums[:, b]
+        sums = np.delete(np.delete(sums, b, axis=0), b, axis=1)
+        groups[a] += groups.pop(b)
+    first, second = sorted((sorted(g) for g in groups), key=lambda g: g[0])
+    return first, second
 
 
 def _mean_link(scores: np.ndarray, a: list[int], b: list[int]) -> float:

@@ -206,8 +206,45 @@ def _labels(stories: Sequence[Story]) -> dict[str, int]:
 
 
 def decision_counts(stories: Sequence[Story]) -> Counter[str]:
-    """How many new / join / merge / split decisions built the stories (from their histories)."""
+    """How many new / join / merge / split / move decisions built the stories (their histories)."""
     return Counter(event.kind for story in stories for event in story.history)
+
+
+# --- leave-topics-out cross-validation on training topics -----------------------------------
+
+def topic_folds(topics: Sequence[int], folds: int = 5) -> list[list[int]]:
+    """Training topics dealt into ``folds`` folds in sorted order (fold i = every folds-th)."""
+    ordered = sorted(topics)
+    return [ordered[i::folds] for i in range(folds)]
+
+
+def cross_validate(train: Sequence[EcbDoc], variants: Mapping[str, Settings],
+                   seeds: Sequence[int] = (0, 1, 2), folds: int = 5) -> dict[str, float]:
+    """Mean B³ F1 per settings variant over every (fold, seed): each fold's topics are clustered
+    as one stream of their own, in that seed's shuffle order. Analyses and vectors are computed
+    once (with the first variant's settings) and fed to ``OnlineStories`` directly; how parameters
+    were chosen for docs/stories.md (training topics only, never the held-out ones)."""
+    from ..embed import default_embedder
+    from ..stories import OnlineStories
+    from ..story_features import story_text
+
+    first = next(iter(variants.values()))
+    ordered = sorted(train, key=lambda d: d.doc_id)
+    analyses = analyse_docs(ordered, first)
+    vectors = default_embedder().encode([story_text(a, first) for a in analyses])
+    by_id = {a.article.id: (a, v) for a, v in zip(analyses, vectors, strict=True)}
+    results = {}
+    for name, settings in variants.items():
+        f1s = []
+        for fold in topic_folds(sorted({d.topic for d in train}), folds):
+            for seed in seeds:
+                stream = stream_order([d for d in train if d.topic in set(fold)], seed)
+                online = OnlineStories(settings)
+                for doc in stream:
+                    online.add(*by_id[doc.doc_id])
+                f1s.append(b_cubed(gold_stories(stream), _labels(online.stories()))[2])
+        results[name] = sum(f1s) / len(f1s)
+    return results
 
 
 # --- per-topic diagnosis ---------------------------------------------------------------------
@@ -290,7 +327,8 @@ def evaluate(data_dir: Path, test_topics: Sequence[int], train_topics: Sequence[
     notes.append(f"analysis {middle - start:.1f} s, cluster_stories {end - middle:.1f} s; "
                  f"stories: pipeline {len(stories)}, baseline {len(set(baseline.values()))}; "
                  f"decisions: {decisions['new']} new, {decisions['join']} join, "
-                 f"{decisions['merge']} merge, {decisions['split']} split")
+                 f"{decisions['merge']} merge, {decisions['split']} split, "
+                 f"{decisions['move']} move")
     rows = {"pipeline (cluster_stories)": score(gold, predicted),
             "tfidf single pass": score(gold, baseline)}
     if with_train:

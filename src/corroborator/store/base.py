@@ -11,6 +11,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
 from corroborator.model import Analysis, Article, Report, StoryEvent
 
 
@@ -29,6 +31,24 @@ class StoryVectorState:
     count: int
     dim: int | None  # None while no vector was ever stored
     embedder: str
+
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One article of a stored story: its id, content hash and title + lead embedding."""
+    article_id: str
+    content_hash: str
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class StoredStory:
+    """A story of the catalogue that resumed runs extend: ``key`` is its stable number (its key
+    in the story index), ``story_id`` its stable display id, ``vector`` its centroid."""
+    key: int
+    story_id: str
+    vector: np.ndarray
+    members: tuple[StoryMember, ...]
 
 
 @runtime_checkable

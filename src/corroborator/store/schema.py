@@ -206,12 +206,51 @@ _STORY_INDEX_TABLES = (
     "CREATE INDEX idx_story_events_kind ON story_events(kind)",
 )
 
+# The story catalogue of resumed runs (``analyze --with-stored``, resume.py): each stored story's
+# members in placement order with their title + lead embeddings, so that a later run restores
+# the story from the analysis cache without re-embedding; ``next_key`` keeps merged-away story
+# numbers from being handed out again. An article belongs to at most one story (UNIQUE).
+_STORY_MEMBER_TABLES = (
+    """CREATE TABLE story_members (
+        key INTEGER NOT NULL REFERENCES story_vectors(key) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,      -- placement order within the story
+        article_id TEXT NOT NULL UNIQUE,
+        article_hash TEXT NOT NULL REFERENCES articles(content_hash),
+        dim INTEGER NOT NULL CHECK (dim > 0),
+        vector BLOB NOT NULL CHECK (length(vector) = 4 * dim),  -- float32, little-endian
+        PRIMARY KEY (key, idx)
+    )""",
+    "CREATE INDEX idx_story_members_hash ON story_members(article_hash)",
+    "ALTER TABLE story_vector_state ADD COLUMN next_key INTEGER NOT NULL DEFAULT 0",
+    # story_events again, its CHECK widened to the 'move' decision (an article moved to a story
+    # it fits better); SQLite cannot alter a CHECK, so the table is copied over.
+    """CREATE TABLE story_events_v4 (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,          -- ISO-8601 UTC
+        kind TEXT NOT NULL CHECK (kind IN ('new', 'join', 'merge', 'split', 'move')),
+        story_id TEXT NOT NULL,    -- the story opened, joined, merged into, split from, moved to
+        article_id TEXT,           -- the article placed or moved; merge/split: the arrival
+        other_story_id TEXT,       -- merge: absorbed; split: split off; move: moved from
+        confidence REAL,           -- how clearly the decision beat its alternative (0..1)
+        reason TEXT NOT NULL DEFAULT ''  -- a sentence a reader can check
+    )""",
+    "INSERT INTO story_events_v4 SELECT id, at, kind, story_id, article_id, other_story_id, "
+    "confidence, reason FROM story_events",
+    "DROP TABLE story_events",
+    "ALTER TABLE story_events_v4 RENAME TO story_events",
+    "CREATE INDEX idx_story_events_story ON story_events(story_id)",
+    "CREATE INDEX idx_story_events_article ON story_events(article_id)",
+    "CREATE INDEX idx_story_events_kind ON story_events(kind)",
+)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, analysis cache and per-article facts", _ARTICLE_TABLES),
     Migration(2, "stories, claim groups, mentions, conflicts, framing, runs, problems",
               _REPORT_TABLES),
     Migration(3, "story vectors (ANN index source), vector state, story events",
               _STORY_INDEX_TABLES),
+    Migration(4, "story members of resumed runs, next story key, 'move' events",
+              _STORY_MEMBER_TABLES),
 ]
 
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -28,6 +28,11 @@ from corroborator.model import Analysis, Article, Report, StoryEvent
 from corroborator.serialize import analysis_from_json, analysis_to_json
 from corroborator.store import rows
 from corroborator.store.base import RecordedStoryEvent, StoryVectorState
+from corroborator.store.catalogue import (
+    UPSERT_STORY_VECTOR,
+    StoryCatalogue,
+    check_vector_kind,
+)
 from corroborator.store.schema import applied_versions, apply_migrations, latest_version
 
 log = logging.getLogger(__name__)
@@ -39,21 +44,11 @@ BUSY_TIMEOUT_S = 30
 # page (~15 MB of 384-d float32) of rows at a time besides the index being built.
 VECTOR_PAGE_ROWS = 10_000
 
-# Upsert by key, the story's stable number: its display id (a digest of its article ids) changes
-# as articles join. An id already held under another key is an IntegrityError, never a silent
-# replacement of that story (which INSERT OR REPLACE would do).
-_UPSERT_STORY_VECTOR = (
-    "INSERT INTO story_vectors (story_id, key, dim, vector) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT(key) DO UPDATE SET story_id = excluded.story_id, dim = excluded.dim, "
-    "vector = excluded.vector"
-)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore:
+class SqliteStore(StoryCatalogue):
     """A corroborator store in one SQLite file (created with its schema when missing).
 
     ``before_commit`` is a fault-injection hook for tests: it is called with the operation name
@@ -140,12 +135,25 @@ class SqliteStore:
         return True
 
     def save_report(self, report: Report, run_info: dict[str, Any]) -> int:
-        """Record a run with its problems and make ``report`` the current stories (with the
-        join / new / merge decisions that built them, in ``story_events``); one transaction.
+        """Record a run with its problems and make ``report`` the current stories; one
+        transaction. The story catalogue (vectors, members, decisions) is left alone: only
+        resumed runs extend it (``update_report``, ``save_story_changes``).
 
         Articles of the report not yet stored get their article row (no analysis cache), so
         every story and mention links to its article. Returns the new run id.
         """
+        return self._record_report(report, run_info, replace_all=True)
+
+    def update_report(self, report: Report, run_info: dict[str, Any]) -> int:
+        """Record a resumed run: replace the rows of the report's stories and drop those of
+        stories the catalogue no longer holds (merged away, or from runs that did not resume),
+        keeping every other catalogue story's rows. One transaction; returns the new run id."""
+        return self._record_report(report, run_info, replace_all=False)
+
+    def _record_report(self, report: Report, run_info: dict[str, Any], *,
+                       replace_all: bool) -> int:
+        """The run row, its problems and the report rows: in place of every stored story, or
+        (``replace_all`` False) of the report's stories and of those outside the catalogue."""
         now = _now()
         with self._transaction("save_report") as db:
             db.executemany(
@@ -157,16 +165,16 @@ class SqliteStore:
                                 ).lastrowid
             assert run_id is not None  # an INSERT into a rowid table always sets it
             db.executemany(rows.insert_sql("problems"), rows.problem_rows(report, run_id))
-            for table in rows.REPORT_TABLES:
-                db.execute(f"DELETE FROM {table}")
+            if replace_all:
+                for table in rows.REPORT_TABLES:
+                    db.execute(f"DELETE FROM {table}")
+            else:  # children go by ON DELETE CASCADE
+                db.execute("DELETE FROM stories WHERE id NOT IN "
+                           "(SELECT story_id FROM story_vectors)")
+                db.executemany("DELETE FROM stories WHERE id = ?",
+                               [(s.story.id,) for s in report.stories])
             for table, table_rows in rows.report_rows(report).items():
                 db.executemany(rows.insert_sql(table), table_rows)
-            # The clustering decisions behind the current stories (each run re-clusters).
-            db.execute("DELETE FROM story_events")
-            db.executemany(rows.insert_sql("story_events"), [
-                rows.story_event_row(event, now)
-                for story_report in report.stories for event in story_report.story.history
-            ])
         return run_id
 
     # --- story vectors and clustering events (the persistent story index, issue 4) ---
@@ -193,8 +201,8 @@ class SqliteStore:
         event_rows = [rows.story_event_row(e, stamp) for e in events]
         with self._transaction("save_story_updates") as db:
             if vector_rows:
-                dim = _check_vector_kind(db, vector_rows, embedder)
-                db.executemany(_UPSERT_STORY_VECTOR, vector_rows)
+                dim = check_vector_kind(db, vector_rows, embedder)
+                db.executemany(UPSERT_STORY_VECTOR, vector_rows)
                 db.execute("UPDATE story_vector_state SET generation = generation + 1, dim = ?, "
                            "embedder = ?, updated_at = ? WHERE id = 1", (dim, embedder, now))
             db.executemany(rows.insert_sql("story_events"), event_rows)
@@ -218,8 +226,8 @@ class SqliteStore:
         vector_rows = [rows.story_vector_row(*v) for v in vectors]
         with self._transaction("replace_story_vectors") as db:
             db.execute("DELETE FROM story_vectors")
-            dim = _check_vector_kind(db, vector_rows, embedder) if vector_rows else None
-            db.executemany(_UPSERT_STORY_VECTOR, vector_rows)
+            dim = check_vector_kind(db, vector_rows, embedder) if vector_rows else None
+            db.executemany(UPSERT_STORY_VECTOR, vector_rows)
             db.execute("UPDATE story_vector_state SET generation = generation + 1, dim = ?, "
                        "embedder = ?, updated_at = ? WHERE id = 1", (dim, embedder, _now()))
 
@@ -266,8 +274,11 @@ class SqliteStore:
         return None if row is None else (row[0], rows.vector_from_blob(row[2], row[1]))
 
     def next_story_key(self) -> int:
-        """A key no stored story uses (one above the largest)."""
-        return self._query("SELECT coalesce(max(key), -1) + 1 FROM story_vectors").fetchone()[0]
+        """A key no stored story uses, nor any story merged away since (keys are never
+        handed out twice)."""
+        return self._query(
+            "SELECT max(coalesce((SELECT max(key) FROM story_vectors), -1) + 1, next_key) "
+            "FROM story_vector_state WHERE id = 1").fetchone()[0]
 
     def story_events(
         self, *, story_id: str | None = None, article_id: str | None = None
@@ -358,25 +369,6 @@ def _connect(path: str) -> sqlite3.Connection:
             f"{path} is not a usable SQLite database (SQLite says: {exc}); it was left untouched"
         ) from exc
     return conn
-
-
-def _check_vector_kind(db: sqlite3.Connection, vector_rows: list[rows.Row],
-                       embedder: str) -> int:
-    """The batch's dimension, once it is known to match the stored vectors' (else StoreError)."""
-    dims = {row[2] for row in vector_rows}
-    if len(dims) != 1:
-        raise StoreError(f"story vectors of mixed dimensions {sorted(dims)} in one batch")
-    dim = dims.pop()
-    stored_dim, stored_embedder = db.execute(
-        "SELECT dim, embedder FROM story_vector_state WHERE id = 1").fetchone()
-    has_vectors = db.execute("SELECT 1 FROM story_vectors LIMIT 1").fetchone() is not None
-    if has_vectors and (dim, embedder) != (stored_dim, stored_embedder):
-        raise StoreError(
-            f"story vectors of dimension {dim} from {embedder!r} do not match the stored ones "
-            f"(dimension {stored_dim} from {stored_embedder!r})",
-            fix="use the embedder the store was built with, or delete its story vectors first",
-        )
-    return dim
 
 
 def _check_is_store(conn: sqlite3.Connection, path: str) -> None:
