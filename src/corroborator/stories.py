@@ -38,13 +38,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
 
 import numpy as np
 
 from .embed import Embedder
 from .model import Analysis, Story, StoryEvent
 from .settings import Settings
+from .story_candidates import BruteForceIndex, CandidateIndex, unit
 from .story_features import (
     DocumentFrequencies,
     Features,
@@ -55,47 +55,11 @@ from .story_features import (
     story_text,
     tfidf_cosine,
 )
+from .story_partition import split_margin, two_groups
 
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
 # Pair scores kept for the move check: ~100 bytes each, so this bounds the cache near 20 MB.
 _PAIR_CACHE_SIZE = 200_000
-
-
-class CandidateIndex(Protocol):
-    """Nearest open stories to an article vector; keys are story numbers (int >= 0)."""
-
-    def upsert(self, key: int, vector: np.ndarray) -> None: ...
-    def remove(self, key: int) -> None: ...
-    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]: ...
-    def __len__(self) -> int: ...
-
-
-class BruteForceIndex:
-    """The default ``CandidateIndex``: exact cosine over all stored vectors, in memory.
-
-    Ties are broken by the smaller key so that results do not depend on insertion order."""
-
-    def __init__(self) -> None:
-        self._vectors: dict[int, np.ndarray] = {}
-
-    def upsert(self, key: int, vector: np.ndarray) -> None:
-        self._vectors[key] = _unit(np.asarray(vector, dtype=np.float32))
-
-    def remove(self, key: int) -> None:
-        self._vectors.pop(key, None)
-
-    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        if not self._vectors or k <= 0:
-            return []
-        keys = sorted(self._vectors)
-        cosines = np.stack([self._vectors[key] for key in keys]) @ _unit(vector)
-        order = sorted(range(len(keys)), key=lambda i: (-float(cosines[i]), keys[i]))[:k]
-        return [(keys[i], float(cosines[i])) for i in order]
-
-    def __len__(self) -> int:
-        return len(self._vectors)
-
-
 
 
 @dataclass
@@ -114,7 +78,7 @@ class _OpenStory:
 
     @property
     def centroid(self) -> np.ndarray:
-        return _unit(np.sum([m.vector for m in self.members], axis=0))
+        return unit(np.sum([m.vector for m in self.members], axis=0))
 
     @property
     def provisional_id(self) -> str:
@@ -173,7 +137,7 @@ class OnlineStories:
     def add(self, analysis: Analysis, vector: np.ndarray) -> list[StoryEvent]:
         """Place one article; returns the decisions it caused (new or join, then any merges, a
         split, moves)."""
-        features = article_features(analysis, _unit(vector), self.settings)
+        features = article_features(analysis, unit(vector), self.settings)
         article = analysis.article
         self._titles[article.id] = article.title or article.text[:80]
         self._frequencies.add(set(features.terms) | entity_keys(features.entities))
@@ -259,12 +223,12 @@ class OnlineStories:
 
     def _split(self, story: _OpenStory, article_id: str) -> list[StoryEvent]:
         """Split the story in two when its latest members fall into two coherent groups that
-        link weakly (the undo of an early wrong join; see ``_two_groups``)."""
+        link weakly (the undo of an early wrong join; see ``story_partition.two_groups``)."""
         s = self.settings
         if not s.story_split_min_members or len(story.members) < s.story_split_min_members:
             return []
         window = story.members[-s.story_split_members:]
-        partition = _two_groups(self._window_scores(story, window), s)
+        partition = two_groups(self._window_scores(story, window), s)
         if partition is None:
             return []
         # The part holding the window's earliest member keeps the story's key (and the older
@@ -276,7 +240,7 @@ class OnlineStories:
         self._open[kept.key], self._open[new_key] = kept, split_off
         self.index.upsert(kept.key, kept.centroid)
         self.index.upsert(new_key, split_off.centroid)
-        margin, why = _split_margin(partition, s)
+        margin, why = split_margin(partition, s)
         reason = (f"split: {article_id} made {len(moving)} of the latest {len(window)} members "
                   f"a group of their own; {why}")
         return [self._record(kept, "split", article_id, split_off.provisional_id, margin, reason)]
@@ -506,76 +470,6 @@ def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: DocumentFrequenc
     return sum(scores) / len(scores)
 
 
-def _two_groups(scores: np.ndarray, settings: Settings) -> _Partition | None:
-    """The best 2-way partition of members by average-linkage agglomeration over their pair
-    scores, when it is a split (see ``_split_margin``) and both groups have
-    ``story_split_min_part`` members and are coherent (mean inner score >=
-    ``story_split_coherence``), else None."""
-    first, second = _agglomerate_two(scores)
-    if min(len(first), len(second)) < settings.story_split_min_part:
-        return None
-    inner = min(_mean_inner(scores, g) for g in (first, second))
-    partition = _Partition(_mean_link(scores, first, second), inner, second)
-    if inner < settings.story_split_coherence or _split_margin(partition, settings)[0] <= 0:
-        return None
-    return partition
-
-
-@dataclass(frozen=True)
-class _Partition:
-    cross: float  # mean cross-group pair score
-    inner: float  # the lower of the two groups' mean inner pair scores
-    moved: list[int]  # indices of the group without member 0
-
-
-def _split_margin(partition: _Partition, settings: Settings) -> tuple[float, str]:
-    """How clearly the two groups are two stories, and why: their cross score is low in absolute
-    terms (below ``story_split_threshold``), or far below their inner scores (by at least
-    ``story_split_gap``, when that is on). Positive = split."""
-    absolute = settings.story_split_threshold - partition.cross
-    relative = (partition.inner - partition.cross - settings.story_split_gap
-                if settings.story_split_gap > 0 else float("-inf"))
-    if absolute >= relative:
-        return absolute, (f"mean cross-group score {partition.cross:.2f} < "
-                          f"{settings.story_split_threshold:.2f}")
-    return relative, (f"mean cross-group score {partition.cross:.2f} is "
-                      f"{partition.inner - partition.cross:.2f} below the groups' inner scores "
-                      f"(>= {settings.story_split_gap:.2f})")
-
-
-def _agglomerate_two(scores: np.ndarray) -> tuple[list[int], list[int]]:
-    """Average-linkage agglomeration down to two groups (ties: the first pair in row order),
-    on running sums of cross-group scores so that each step costs O(groups^2) in numpy."""
-    groups = [[i] for i in range(len(scores))]
-    sums = scores.astype(float).copy()
-    while len(groups) > 2:
-        sizes = np.array([len(g) for g in groups], dtype=float)
-        links = sums / np.outer(sizes, sizes)
-        links[np.tril_indices(len(groups))] = -np.inf
-        a, b = divmod(int(np.argmax(links)), len(groups))
-        sums[a] += sums[b]
-        sums[:, a] += sums[:, b]
-        sums = np.delete(np.delete(sums, b, axis=0), b, axis=1)
-        groups[a] += groups.pop(b)
-    first, second = sorted((sorted(g) for g in groups), key=lambda g: g[0])
-    return first, second
-
-
-def _mean_link(scores: np.ndarray, a: list[int], b: list[int]) -> float:
-    return float(scores[np.ix_(a, b)].mean())
-
-
-def _mean_inner(scores: np.ndarray, group: list[int]) -> float:
-    block = scores[np.ix_(group, group)]
-    return float((block.sum() - np.trace(block)) / (len(group) * (len(group) - 1)))
-
-
-
-
-
-
-
-
 def _too_far_apart(story: _OpenStory, features: Features, settings: Settings) -> bool:
     if story.newest is None or features.published is None:
         return False
@@ -589,11 +483,6 @@ def _arrival_key(analysis: Analysis) -> tuple[datetime, str]:
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
     return (published or _FAR_FUTURE, analysis.article.id)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return (vector / norm if norm > 0 else vector).astype(np.float32)
 
 
 def _story_id(article_ids) -> str:
