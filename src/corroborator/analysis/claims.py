@@ -11,6 +11,7 @@ regression trained on ClaimBuster). The claim keeps the learned probability as i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 
@@ -25,6 +26,7 @@ from ..model import (
     TextSpan,
 )
 from ..settings import Settings
+from .attribution_spans import claim_content
 from .checkworthy import ACTOR_LABELS, PLACE_LABELS, load_model, rule_features
 
 # Words that negate the whole assertion even without a syntactic "neg" child.
@@ -48,6 +50,7 @@ def extract_claims(
     claims: list[Claim] = []
     model = load_model()
     text = doc.text  # Doc.text re-joins every token on each access: read it once
+    speech = _speech_attributions(attributions)
     for sent in doc.sents:
         if not sent.text.strip():
             continue
@@ -55,7 +58,7 @@ def extract_claims(
         def inside(span: TextSpan, sentence: TextSpan = sentence) -> bool:
             return sentence.start <= span.start and span.end <= sentence.end
 
-        attribution = _attribution_for(sentence, attributions)
+        attribution = _attribution_for(sentence, speech)
         # Counts inside the source phrase ("two unnamed engineers said") describe who speaks,
         # not what is claimed, so they never take part in number conflicts.
         source = attribution.source if attribution is not None else None
@@ -168,16 +171,16 @@ def _has_noun_subject(sent: Span) -> bool:
     return any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") for t in sent)
 
 
-def _attribution_for(sentence: TextSpan, attributions: Sequence[Attribution]) -> Attribution | None:
-    """The speech attribution whose content or cue lies in this sentence (content first), with
-    its content cut to the bare claim words (first piece, no quotes or "that")."""
-    from dataclasses import replace
+def _speech_attributions(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The article's speech attributions, each with its content cut to the bare claim words
+    (first piece, no quotes or "that"). Beliefs, intentions, evidence and stances state no
+    claim of their source's."""
+    return [replace(a, content=claim_content(a), content_parts=())
+            for a in attributions if a.cue_type == "speech"]
 
-    from .attribution_spans import claim_content
 
-    # Beliefs, intentions, evidence and stances state no claim of their source's.
-    speech = [replace(a, content=claim_content(a), content_parts=())
-              for a in attributions if a.cue_type == "speech"]
+def _attribution_for(sentence: TextSpan, speech: Sequence[Attribution]) -> Attribution | None:
+    """The speech attribution whose content or cue lies in this sentence (content first)."""
     for attribution in speech:
         if _overlaps(attribution.content, sentence):
             return attribution

@@ -173,7 +173,7 @@ def _show(chain: Sequence[GoldLink | ChainLink]) -> str:
 def predict_sentence(analysis: Analysis, quote: str) -> PredictedSentence:
     """How the pipeline reads the one sentence of ``analysis`` that contains ``quote``."""
     from ..align import ClaimRef
-    from ..analysis.claims import _attribution_for
+    from ..analysis.claims import _attribution_for, _speech_attributions
     from ..provenance import build_mention
 
     sentence = _sentence_with(analysis, quote)
@@ -181,7 +181,7 @@ def predict_sentence(analysis: Analysis, quote: str) -> PredictedSentence:
                   if c.sentence.start < sentence.end and sentence.start < c.sentence.end), None)
     is_claim = claim is not None
     if claim is None:  # not check-worthy: read it as the claim stage would have
-        attribution = _attribution_for(sentence, analysis.attributions)
+        attribution = _attribution_for(sentence, _speech_attributions(analysis.attributions))
         claim = _unscored_claim(analysis, sentence, attribution)
     mention = build_mention(ClaimRef(analysis, claim))
     return PredictedSentence(chain=mention.chain[1:], hedged=claim.hedged, is_claim=is_claim)
