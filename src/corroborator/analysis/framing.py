@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import FramingTerm, TextSpan
 from .lexicon import load_lexicon
-from .nlp import doc_text
+from .nlp import doc_text, token_lowers
 
 # Auxiliary forms folded to one word so "was/were/have been killed" match "were killed".
 _AUXILIARIES = {"am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be",
@@ -82,26 +82,33 @@ def fold(word: str) -> str:
 
 def _all_matches(doc: Doc) -> list[_Match]:
     by_first_word = _terms_by_first_word()
+    forms = _folded_forms(doc)
     matches = []
-    for token in doc:
-        for form in _forms(token):
+    for i, token_forms in enumerate(forms):
+        for form in token_forms:
             for entry in by_first_word.get(form, ()):
-                end = token.i + len(entry.words)
-                if end <= len(doc) and _matches(doc, token.i, entry):
-                    verbatim = [t.lower_ for t in doc[token.i:end]] == entry.term.lower().split()
-                    matches.append(_Match(token.i, end, entry, verbatim))
+                end = i + len(entry.words)
+                if end <= len(doc) and _matches(doc, forms, i, entry):
+                    verbatim = token_lowers(doc)[i:end] == entry.term.lower().split()
+                    matches.append(_Match(i, end, entry, verbatim))
     return matches
 
 
-def _matches(doc: Doc, start: int, entry: _Term) -> bool:
-    tokens = doc[start:start + len(entry.words)]
-    if len(entry.words) == 1 and entry.pos and tokens[0].pos_ not in entry.pos:
+def _matches(doc: Doc, forms: list[tuple[str, str]], start: int, entry: _Term) -> bool:
+    if len(entry.words) == 1 and entry.pos and doc[start].pos_ not in entry.pos:
         return False  # "attack" the noun, not the verb
-    return all(word in _forms(token) for word, token in zip(entry.words, tokens, strict=True))
+    return all(word in forms[start + k] for k, word in enumerate(entry.words))
 
 
-def _forms(token: Token) -> set[str]:
-    return {fold(token.lower_), fold(token.lemma_)}
+def _folded_forms(doc: Doc) -> list[tuple[str, str]]:
+    """Each token's folded lower-case form and folded lemma, read from the doc once."""
+    return [(_fold_cached(lower), _fold_cached(token.lemma_))
+            for lower, token in zip(token_lowers(doc), doc, strict=True)]
+
+
+@lru_cache(maxsize=65536)
+def _fold_cached(word: str) -> str:
+    return fold(word)
 
 
 @lru_cache(maxsize=1)
