@@ -67,6 +67,14 @@ class Settings:
     # 0.1 chosen by 5-fold leave-topics-out grid on ECB+ training topics.
     story_fact_conflict_penalty: float = 0.1
     story_facts_chars: int = 1500
+    # Subtracted when both sides give ages (in the first ``story_facts_chars``) and share none.
+    story_age_conflict_penalty: float = 0.0
+    # Person salience (each person's share of an article's person mentions): the person share
+    # becomes (1 - ``story_salience_share``) x IDF-weighted name share + ``story_salience_share``
+    # x salience overlap (0..1), and ``story_salience_conflict_penalty`` x (1 - overlap) is
+    # subtracted when both sides name persons.
+    story_salience_share: float = 0.0
+    story_salience_conflict_penalty: float = 0.0
     # The join score blends the whole-story score (centroid, all terms and names) with the mean
     # pair score of the article's ``story_link_members`` closest member articles, with this
     # weight (0 = centroid only): a member-level match resists a centroid drifting to a
@@ -137,9 +145,9 @@ class Settings:
     # Candidate graph of alignment: each claim keeps at most this many most similar claims (that
     # reach claim_similarity_threshold) as edges; clustering only merges along edges. Alignment
     # equals exhaustive average linkage while no claim has more such neighbours (true on the
-    # example corpus: at most 5); larger values cost memory and time roughly linearly. 20 was
-    # too few for big stories: many reports of one claim fill the budget and average linkage
-    # then splits its paraphrases (synthetic 100-article story: recall 0.70 at 20, 0.86 at 60).
+    # example corpus: at most 5); larger values cost memory and time roughly linearly. Identical
+    # claim texts are collapsed into one node first (align.py), so wire copies of one sentence
+    # do not fill each other's budget (synthetic 1,000-article story: recall 1.000 at 60).
     claim_candidate_neighbours: int = 60
     # Added to the claim similarity when two claims count the same unit family for the same event
     # (align_structure.py: "Twelve people died" / "the death toll rose to 27"), whatever the
@@ -157,6 +165,12 @@ class Settings:
     about_tolerance: float = 0.15
     # Dates this many days apart or fewer are a minor conflict (time zones can explain it).
     minor_date_gap_days: int = 1
+    # Pairs of reports listed one by one for a disagreement between two sets of equivalent
+    # mentions (same value, origin, negation, ...). Above this, the disagreement is one conflict
+    # with the mentions on each side (Conflict.a_side/b_side) instead of every pair: a 740-mention
+    # group where two figures compete gave ~100,000 pairwise conflicts. Count of pairs; the
+    # example corpus's largest disagreement has 9 pairs, so it is listed pair by pair.
+    conflict_pairs_listed_max: int = 50
 
     # --- provenance and conflicts (issue 6) ---
     # Syndicated copies: two article bodies whose word-shingle Jaccard similarity reaches this are
