@@ -15,10 +15,14 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
 GROUND_TRUTH = ROOT / "examples" / "ground_truth.yaml"
+# The held-out set (examples/heldout/README.md): same format, never used to tune the pipeline.
+HELDOUT_CORPUS = ROOT / "examples" / "heldout" / "corpus"
+HELDOUT_TRUTH = ROOT / "examples" / "heldout" / "ground_truth.yaml"
 
 
-def load_ground_truth() -> dict:
-    return yaml.safe_load(GROUND_TRUTH.read_text(encoding="utf-8"))
+def load_ground_truth(path: Path = GROUND_TRUTH) -> dict:
+    """A ground-truth file (default: the golden one of examples/corpus)."""
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def gold_claims(truth: dict) -> list[tuple[dict, dict]]:
