@@ -88,3 +88,19 @@ def test_every_span_points_into_the_text(nlp, sentences, separator):
     doc = nlp(separator.join(sentences))
     for d in extract_dates(doc, PUBLISHED):
         assert doc.text[d.span.start:d.span.end] == d.span.text
+
+
+@pytest.mark.parametrize(("text", "published", "want"), [
+    ("The cabinet will discuss the plan on Monday, officials said.", (2026, 5, 24), "2026-05-25"),
+    ("The line will stay closed until Friday.", (2026, 9, 30), "2026-10-02"),
+    ("The museum is due to reopen on Friday.", (2026, 9, 30), "2026-10-02"),
+    ("The board meets on Wednesday and will vote on Wednesday.", (2026, 9, 30), None),
+    ("The train derailed on Monday night.", (2026, 9, 30), "2026-09-28"),
+    ("He said on Tuesday that he will resign.", (2026, 9, 30), "2026-09-29"),
+])
+def test_weekday_in_a_future_clause_is_the_coming_one(nlp, text, published, want):
+    values = [str(d.value) for d in extract_dates(nlp(text), datetime(*published))]
+    if want is None:  # a future clause on the publication weekday means next week, not today
+        assert values == ["2026-09-30", "2026-10-07"]
+    else:
+        assert values == [want]

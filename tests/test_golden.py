@@ -150,6 +150,26 @@ def test_claim_chains_and_hedges(contract, story, claim):
             assert link["kind"] == want["kind"], f"{gold['article']}: chain {got}"
 
 
+def _has_single_day(claim) -> bool:
+    return any(m.get("date") and "/" not in str(m["date"]) for m in claim["mentions"])
+
+
+@pytest.mark.parametrize(
+    ("story", "claim"),
+    [_case(c, "dates", s, c, id=c["key"]) for s, c in CLAIMS if _has_single_day(c)],
+)
+def test_claim_dates(contract, story, claim):
+    """Each mention's event dates resolve to the gold day (relative dates against the article's
+    own publication date; "until Friday" in a future clause is the coming Friday)."""
+    for gold in claim["mentions"]:
+        day = gold.get("date")
+        if not day or "/" in str(day):
+            continue  # absent, or a vague interval ("earlier this week"): no single day
+        mention = locate(contract, gold["article"], gold["quote"])[0].mention
+        days = sorted({d["value"][:10] for d in mention["dates"]})
+        assert days == [str(day)], f"{gold['article']}: {mention['sentence']}"
+
+
 @pytest.mark.parametrize(("story", "claim"), _claim_cases("conflicts"))
 def test_claim_conflicts(contract, story, claim):
     group = _the_group(contract, claim)

@@ -139,7 +139,8 @@ def _relative_day_word(token: Token, today: date) -> tuple[int, int, date] | Non
 
 
 def _weekday(token: Token, today: date) -> tuple[int, int, date] | None:
-    """'Tuesday' (the last one on or before publication), 'last/next/this Tuesday'."""
+    """'Tuesday' (the last one on or before publication, or the coming one when the clause looks
+    ahead), 'last/next/this Tuesday'."""
     weekday = _WEEKDAYS.get(token.text)
     if weekday is None:
         return None
@@ -149,6 +150,8 @@ def _weekday(token: Token, today: date) -> tuple[int, int, date] | None:
         return None  # part of a name: "Black Friday", "Super Tuesday"
     days_back = (today.weekday() - weekday) % 7
     value = today - timedelta(days=days_back)
+    if _looks_ahead(token):  # "will discuss it on Monday", "stays closed until Friday"
+        value = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
     if before is not None and before.lower_ in ("last", "next", "this"):
         start = before.idx
         if before.lower_ == "last" and days_back == 0:
@@ -161,6 +164,28 @@ def _weekday(token: Token, today: date) -> tuple[int, int, date] | None:
     if token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _PARTS_OF_DAY:
         end = _end(doc[token.i + 1])
     return start, end, value
+
+
+# Auxiliaries and heads of "to"-infinitives that put the clause's event in the future.
+_FUTURE_AUXILIARIES = frozenset({"will", "shall", "'ll", "wo"})  # "won't" is "wo" + "n't"
+_FUTURE_HEADS = frozenset({"due", "set", "expect", "plan", "schedule", "go", "intend"})
+
+
+def _looks_ahead(token: Token) -> bool:
+    """Whether the verb the weekday attaches to is future: "will"/"shall" ("the cabinet will
+    discuss it on Monday", "the line will stay closed until Friday") or a "to"-infinitive under
+    "due/set/expected/plans/scheduled/going" ("is due to reopen on Friday"). News reports past
+    events with a bare weekday, so everything else keeps the last such day."""
+    verb = token.head
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in _FUTURE_AUXILIARIES for c in auxiliaries):
+        return True
+    infinitive = any(c.lower_ == "to" for c in auxiliaries) and verb.dep_ == "xcomp"
+    return infinitive and verb.head.lemma_.lower() in _FUTURE_HEADS
 
 
 def _near_any(span: TextSpan, taken: list[tuple[int, int]]) -> bool:
