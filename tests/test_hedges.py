@@ -35,6 +35,12 @@ CASES = [
     ("He is believed to have fled.", [("is believed to", "He is believed to have fled.")]),
     ("They are thought to be safe.", [("are thought to", "They are thought to be safe.")]),
     ("He is said to be hiding.", [("is said to", "He is said to be hiding.")]),
+    ("The cooling tower is suspected to be the source.",
+     [("is suspected to", "The cooling tower is suspected to be the source.")]),
+    ("Two men are suspected of starting the fire.",
+     [("are suspected of", "Two men are suspected of starting the fire.")]),
+    ("The crew are presumed to have drowned.",
+     [("are presumed to", "The crew are presumed to have drowned.")]),
     ("Police may have fired first.", [("may have", "Police may have fired first.")]),
     ("Police might have fired first.", [("might have", "Police might have fired first.")]),
     ("Rebels claimed that the army fired first.",
@@ -60,6 +66,7 @@ CASES = [
     ("The flood claimed 12 lives.", []),
     ("The Alleged Victims Fund paid out.", []),
     ("Engineers confirmed the spillway failed.", []),
+    ("Police arrested a suspect on Monday.", []),
 ]
 
 
