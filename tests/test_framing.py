@@ -15,6 +15,10 @@ pytestmark = pytest.mark.slow
 # (sentence, expected [(referent, term, span text)])
 CASES = [
     ("The protesters marched.", [("protesters", "protesters", "protesters")]),
+    ("Hackers stole the records.", [("intruders", "hackers", "Hackers")]),
+    ("The cyber attackers demanded a ransom.",
+     [("intruders", "cyber attackers", "cyber attackers")]),
+    ("The forest fire spread overnight.", [("fire", "forest fire", "forest fire")]),
     ("The rioters marched.", [("protesters", "rioters", "rioters")]),
     ("A rioter was arrested.", [("protesters", "rioters", "rioter"),
                                 ("detention", "arrested", "arrested")]),
@@ -78,7 +82,7 @@ def test_same_referent_different_outlets(nlp):
 
 def test_lexicon_has_enough_referents():
     lexicon = {k: v for k, v in load_lexicon("framing").items() if not k.startswith("_")}
-    assert 10 <= len(lexicon) <= 15
+    assert len(lexicon) >= 10
     assert all(spec["terms"] for spec in lexicon.values())
 
 
