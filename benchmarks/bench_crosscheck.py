@@ -6,6 +6,7 @@
    memory; the 10- and 100-article stories are its first articles.
 2. Times ``check_story`` (alignment + provenance + conflicts) per story size, median of repeats,
    and the exhaustive O(n^3) alignment of the first version at the small sizes for comparison.
+   Also counts the conflicts reported and the pairs of disagreeing reports they stand for.
 3. Alignment pairwise precision/recall on the synthetic story (each template sentence knows its
    claim) and the example-corpus ground-truth scores of bench_golden.py.
 
@@ -146,6 +147,15 @@ def _sum_by(cells: Counter, side: int) -> Counter:
     return totals
 
 
+def conflict_counts(story_report) -> tuple[int, int]:
+    """(conflicts reported, pairs of reports they stand for): above
+    Settings.conflict_pairs_listed_max pairs, one conflict names both sides of a disagreement."""
+    from corroborator.conflicts import disagreeing_pairs
+
+    conflicts = [(c, g.mentions) for g in story_report.claims for c in g.conflicts]
+    return len(conflicts), sum(disagreeing_pairs(c, mentions) for c, mentions in conflicts)
+
+
 def timed(function, repeats: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeats):
@@ -177,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     embedder = default_embedder()
     embedder.encode(["warm up"])
     print(f"{'articles':>8} {'claims':>7} {'groups':>7} {'check_story s':>13} {'align s':>8} "
-          f"{'old align s':>11} {'align P':>8} {'align R':>8}")
+          f"{'old align s':>11} {'align P':>8} {'align R':>8} {'conflicts':>9} {'pairs':>8}")
     for size in sorted(set(sizes + old_sizes)):
         ids = tuple(data.order[:size])
         story = Story(f"flood-{size}", "Flooding in Marlow Bay", ids)
@@ -191,8 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             old_s, _ = timed(partial(align_claims_exhaustive, refs, embedder, settings), 1)
             old = f"{old_s:.2f}"
         p, r = alignment_pr(report, data)
+        conflicts, pairs = conflict_counts(report)
         print(f"{size:>8} {len(refs):>7} {len(report.claims):>7} {check_s:>13.2f} "
-              f"{align_s:>8.2f} {old:>11} {p:>8.3f} {r:>8.3f}")
+              f"{align_s:>8.2f} {old:>11} {p:>8.3f} {r:>8.3f} {conflicts:>9} {pairs:>8}")
     if not args.no_golden:
         print("\nexample corpus ground truth (bench_golden.py):")
         print(HEADER)

@@ -1,14 +1,15 @@
 """Actor conflicts: the same act done by a different agent ("police fired first" vs "protesters
 fired first"; "the army shelled the village" vs "rebels shelled the village").
 
-Each claim's main clause is parsed once (cached per text) to find its verb and its doer: the
-active subject or the passive "by" phrase. Doers are actor classes from the conflicts lexicon
-("riot police" -> security forces) or named entities; pronouns and unlisted nouns are never
-compared, so no conflict is claimed on them.
+Each claim's main clause is parsed once (cached per text; the texts of a group parsed in one
+batch) to find its verb and its doer: the active subject or the passive "by" phrase. Doers are
+actor classes from the conflicts lexicon ("riot police" -> security forces) or named entities;
+pronouns and unlisted nouns are never compared, so no conflict is claimed on them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,8 +38,13 @@ def _lexicon() -> _Lexicon:
 
 def actor_disagreement(a: Mention, b: Mention, spacy_model: str) -> str | None:
     """Why ``a`` and ``b`` name different doers of the same act, or None when they do not."""
-    act_a = _main_act(a.claim.span.text, spacy_model)
-    act_b = _main_act(b.claim.span.text, spacy_model)
+    act_a, act_b = main_acts([a.claim.span.text, b.claim.span.text], spacy_model)
+    return acts_disagreement(a, b, act_a, act_b)
+
+
+def acts_disagreement(a: Mention, b: Mention, act_a: _Act | None, act_b: _Act | None
+                      ) -> str | None:
+    """``actor_disagreement`` for acts already parsed (``main_acts``)."""
     if act_a is None or act_b is None or act_a.verb != act_b.verb:
         return None
     if act_a.named != act_b.named or act_a.agent == act_b.agent:
@@ -53,6 +59,33 @@ def actor_disagreement(a: Mention, b: Mention, spacy_model: str) -> str | None:
             f"{b.outlet} says {act_b.phrase} did (from {b.origin})")
 
 
+def act_key(act: _Act | None) -> tuple | None:
+    """What ``acts_disagreement`` decides on (not the wording): equal keys, equal answers."""
+    return None if act is None else (act.verb, act.agent, act.named, act.participants)
+
+
+# Parsed acts by (model, claim text), kept across groups and stories of a run: a claim text is
+# parsed once, however many pairs compare it. Cleared when it grows past this many texts.
+_ACTS: dict[tuple[str, str], _Act | None] = {}
+_ACTS_MAX = 100_000
+_PARSE_BATCH = 256
+
+
+def main_acts(texts: Sequence[str], model: str) -> list[_Act | None]:
+    """The main act of each text (see ``_main_act``), parsing the texts not seen before in
+    batches (``nlp.pipe`` is faster than one call per text)."""
+    from .analysis.nlp import load_nlp
+
+    missing = list(dict.fromkeys(t for t in texts if (model, t) not in _ACTS))
+    if len(_ACTS) + len(missing) > _ACTS_MAX:
+        _ACTS.clear()
+    if missing:
+        nlp = load_nlp(model)
+        for text, doc in zip(missing, nlp.pipe(missing, batch_size=_PARSE_BATCH), strict=True):
+            _ACTS[(model, text)] = _main_act(doc)
+    return [_ACTS[(model, t)] for t in texts]
+
+
 @dataclass(frozen=True)
 class _Act:
     phrase: str  # the agent as written, "Police"
@@ -63,13 +96,9 @@ class _Act:
     participants: frozenset[str]  # identities of every actor the claim names
 
 
-@lru_cache(maxsize=4096)
-def _main_act(text: str, model: str) -> _Act | None:
+def _main_act(doc) -> _Act | None:
     """Who did what in the claim's main clause: "Police fired first" -> Police / fire. None when
     the verb is a speech verb or the agent is unknown (a pronoun, an unlisted noun)."""
-    from .analysis.nlp import load_nlp
-
-    doc = load_nlp(model)(text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
     if root is None:
         return None

@@ -1,38 +1,59 @@
 """Structured conflict detection between mentions of one claim.
 
 No packaged NLI model exists, so conflicts come from comparing what the mentions assert:
-numbers of the same unit (respecting qualifiers, ranges and rounding), dates (a one-day gap that
-time zones can explain is minor), places (different places that are not part of one another),
-actors (the same act done by a different agent) and polarity ("no one was injured" vs "two
-guards were injured", "X denied that ..."). Each conflict carries a sentence a reader can check
-and says who disagrees (``Conflict.between``).
+numbers of the same unit (respecting qualifiers, ranges and rounding; conflict_numbers.py),
+dates (a one-day gap that time zones can explain is minor), places (different places that are
+not part of one another; conflict_places.py), actors (the same act done by a different agent;
+actors.py) and polarity ("no one was injured" vs "two guards were injured", "X denied ...").
+Each conflict carries a sentence a reader can check and says who disagrees
+(``Conflict.between``). A figure that grows over publication time from one source is an
+evolving figure (``ClaimGroup.evolving``), not a conflict.
 
-A figure that grows over publication time from the same origin (or the same kind of origin, or
-with "rose to", "new toll") is an evolving figure, not a conflict: its values are returned as
-``Evolution`` items (``ClaimGroup.evolving``), and an outlet printing the older figure after the
-newer one existed is only a minor, "outdated figure" conflict between outlets.
+Scale: a story of 1,000 articles has claim groups of ~740 mentions, and comparing every pair
+(each check, each pair) is quadratic in work and in output. So mentions that every check would
+treat alike (same figures, origin, dates, places, polarity, act) form one class; the checks run
+once per pair of classes, on a representative pair. Only figures that may be one figure over
+time are compared pair by pair (publication times decide), with the group-wide questions
+answered by an index. A disagreement between two classes is listed pair by pair up to
+``Settings.conflict_pairs_listed_max`` pairs, else as one conflict naming the mentions on each
+side (``Conflict.a_side``/``b_side``).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from bisect import bisect_right
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from itertools import combinations
 
-from .actors import actor_disagreement
-from .align_structure import dateline_length, quantity_family
+from .actors import act_key, acts_disagreement, main_acts
+from .align_structure import dateline_length
 from .analysis.lexicon import load_lexicon
-from .model import Analysis, Conflict, DateMention, Evolution, Mention, Quantity, TextSpan
-from .provenance import normalise_name
+from .conflict_numbers import (
+    FigureIndex,
+    Step,
+    conflict_sides,
+    disagreeing_figures,
+    family,
+    may_be_one_figure_over_time,
+    number_relation,
+    says_revised,
+    value_key,
+)
+from .conflict_places import EventPlace, claim_places, place_conflict, place_relations
+from .model import Conflict, DateMention, Evolution, Mention, Quantity
 from .settings import Settings
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-# Origin kinds that speak for a side in a confrontation; a party against a party or an official
-# is a conflict between the sides, not an error of an outlet.
-SIDE_KINDS = frozenset({"party", "official"})
+__all__ = [
+    "Comparison", "EventPlace", "claim_places", "compare_mentions", "conflict_sides",
+    "disagreeing_pairs", "event_dates", "find_conflicts", "place_relations",
+]
+
+# The order in which the conflicts of one pair of mentions are listed.
+_KINDS = ("number", "date", "negation", "place", "actor")
 
 
 @dataclass(frozen=True)
@@ -43,27 +64,8 @@ class Comparison:
 
 
 @dataclass(frozen=True)
-class _Step:
-    """The figure rose (or was revised) from ``earlier``'s value to ``later``'s."""
-    earlier: int
-    later: int
-    old: Quantity
-    new: Quantity
-
-
-# _over_time's answer when two values are one figure at two moments and nothing is wrong.
-_CONSISTENT = object()
-
-
-@dataclass(frozen=True)
 class _Lexicon:
-    evolution_cues: tuple[str, ...]
     denial_cues: frozenset[str]
-    locative_prepositions: frozenset[str]
-    vicinity_prepositions: frozenset[str]
-    relative_prepositions: frozenset[str]
-    place_nouns: frozenset[str]
-    distance: re.Pattern  # "12 kilometres east of": two places apart
     speech_frame: re.Pattern  # "told shop stewards on Friday that": a reported-speech event
 
 
@@ -71,13 +73,7 @@ class _Lexicon:
 def _lexicon() -> _Lexicon:
     raw = load_lexicon("conflicts")
     return _Lexicon(
-        evolution_cues=tuple(raw["evolution_cues"]),
         denial_cues=frozenset(raw["denial_cues"]),
-        locative_prepositions=frozenset(raw["place_prepositions"]["locative"]),
-        vicinity_prepositions=frozenset(raw["place_prepositions"]["vicinity"]),
-        relative_prepositions=frozenset(raw["place_prepositions"]["relative"]),
-        place_nouns=frozenset(raw["place_nouns"]),
-        distance=re.compile(rf"\b(?:{'|'.join(raw['distance_units'])})\b", re.I),
         speech_frame=re.compile(rf"\b(?:{'|'.join(raw['speech_verbs'])})\b[^.;:]*?\bthat\b",
                                 re.I),
     )
@@ -92,35 +88,283 @@ def compare_mentions(
     ``related_places`` holds pairs of place names (normalised) the story shows to be part of one
     another ("Ebbe, a village in Lower Sarn"): naming either is no place conflict.
     """
-    result = Comparison()
-    steps: list[_Step] = []
-    # Per-mention facts, computed once: the pair loop below is quadratic in the group's size.
-    places = [claim_places(m) for m in mentions]
-    dates = [event_dates(m) for m in mentions]
-    for i, j in combinations(range(len(mentions)), 2):
-        a, b = mentions[i], mentions[j]
-        if a.article_id == b.article_id:
+    if len({m.article_id for m in mentions}) < 2:
+        return Comparison()  # only mentions of different articles are compared
+    group = _Group(mentions, settings, related_places)
+    units: list[_Unit] = []
+    steps: list[tuple[tuple[int, int], Step]] = []
+    classes = group.classes()
+    counts = [Counter(group.articles[k] for k in members) for members in classes]
+    for a, b in combinations(range(len(classes)), 2):
+        i, j = classes[a][0], classes[b][0]  # any member stands for its class
+        kinds = group.disputed(i, j)
+        if not kinds:
             continue
-        number = _number_relation(i, j, mentions, settings)
-        if isinstance(number, _Step):
-            steps.append(number)
-        elif isinstance(number, Conflict):
-            result.conflicts.append(number)
-        negation = _negation_conflict(i, j, a, b, settings)
-        if negation is not None and _states_both(negation, mentions):
-            negation = None
-        for conflict in (_date_conflict(i, j, a, b, dates, settings), negation,
-                         _place_conflict(i, j, a, b, related_places, places),
-                         _actor_conflict(i, j, a, b, settings)):
-            if conflict is not None:
-                result.conflicts.append(conflict)
-    result.evolving.extend(_figure_values(mentions, steps))
-    return result
+        pairs = _CrossPairs(classes[a], classes[b], group.articles, (counts[a], counts[b]))
+        if pairs.count == 0:
+            continue
+        i, j = pairs.first()
+        if kinds[0] == "number" and may_be_one_figure_over_time(mentions[i], mentions[j]):
+            # Publication times decide whether two figures of one source conflict.
+            units += _figures_over_time(group, pairs, steps)
+            kinds.pop(0)
+        units += [_Unit((i, j, _KINDS.index(kind)), conflict, pairs)
+                  for kind in kinds for conflict in [group.conflict(kind, i, j)] if conflict]
+    steps.sort(key=lambda item: item[0])  # the pair order decides which value a mention shows
+    return Comparison(_listed(group, units),
+                      _figure_values(mentions, [step for _, step in steps]))
 
 
-def _figure_values(mentions: Sequence[Mention], steps: Sequence[_Step]) -> list[Evolution]:
+def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conflict]:
+    """The conflicts alone (see ``compare_mentions``)."""
+    return compare_mentions(mentions, settings).conflicts
+
+
+def disagreeing_pairs(conflict: Conflict, mentions: Sequence[Mention]) -> int:
+    """How many pairs of reports (from different articles) ``conflict`` stands for: 1 for a
+    listed pair; for one naming both sides, the pairs across them (an upper bound when some of
+    those pairs are one figure over time; the detail gives the exact count)."""
+    if not conflict.a_side:
+        return 1
+    return _CrossPairs(list(conflict.a_side), list(conflict.b_side),
+                       [m.article_id for m in mentions]).count
+
+
+class _Group:
+    """The mentions of one claim with what the checks read of each, computed once."""
+
+    def __init__(self, mentions: Sequence[Mention], settings: Settings,
+                 related: frozenset[frozenset[str]]):
+        self.mentions, self.settings, self.related = mentions, settings, related
+        self.dates = [event_dates(m) for m in mentions]
+        self.places = [claim_places(m) for m in mentions]
+        self.acts = main_acts([m.claim.span.text for m in mentions], settings.spacy_model)
+        positive = {(m.article_id, m.origin_key) for m in mentions if not m.claim.negated}
+        # An outlet does not contradict its own source: a negative mention whose article also
+        # states the claim positively from the same origin belongs to another clause ("two
+        # guards hurt, party denies role") and is no disagreement.
+        self.negation_elsewhere = [m.claim.negated and (m.article_id, m.origin_key) in positive
+                                   for m in mentions]
+        self.figures = FigureIndex(mentions, settings)
+        self.articles = [m.article_id for m in mentions]
+        self._values = [tuple(self._value(kind, k) for kind in _KINDS)
+                        for k in range(len(mentions))]
+        self._decided: dict[tuple, bool] = {}
+        self._disputed: dict[tuple, list[str]] = {}
+
+    def classes(self) -> list[list[int]]:
+        """Mention indices grouped by what every check reads of them, each class ascending."""
+        by_signature: dict[tuple, list[int]] = defaultdict(list)
+        for k, m in enumerate(self.mentions):
+            signature = (self._values[k], m.origin_key, m.origin_kind, says_revised(m),
+                         self.negation_elsewhere[k])
+            by_signature[signature].append(k)
+        return list(by_signature.values())
+
+    def value_of(self, kind: str, k: int) -> tuple:
+        """What mention ``k`` says on the point a ``kind`` conflict disagrees about."""
+        return self._values[k][_KINDS.index(kind)]
+
+    def disputed(self, i: int, j: int) -> list[str]:
+        """The kinds of conflict ``may_conflict`` finds between ``i`` and ``j`` (in listing
+        order), decided once per pair of what they say."""
+        key = (self._values[i], self._values[j],
+               self.negation_elsewhere[i] or self.negation_elsewhere[j])
+        if key not in self._disputed:
+            self._disputed[key] = [kind for kind in _KINDS if self.may_conflict(kind, i, j)]
+        return list(self._disputed[key])
+
+    def may_conflict(self, kind: str, i: int, j: int) -> bool:
+        """Whether the ``kind`` check can find a conflict between what ``i`` and ``j`` say (for
+        numbers: whether their figures disagree), decided once per pair of values: the checks
+        read nothing else of the mentions (besides publication times for figures)."""
+        rank = _KINDS.index(kind)
+        key = (rank, self._values[i][rank], self._values[j][rank],
+               self.negation_elsewhere[i] or self.negation_elsewhere[j])
+        if key not in self._decided:
+            a, b = self.mentions[i], self.mentions[j]
+            self._decided[key] = (
+                disagreeing_figures(a, b, self.settings) is not None if kind == "number"
+                else self.conflict(kind, i, j) is not None)
+        return self._decided[key]
+
+    def _value(self, kind: str, k: int) -> tuple:
+        m = self.mentions[k]
+        if kind == "number":
+            return tuple((*value_key(q), family(q, m)) for q in m.claim.quantities)
+        if kind == "date":
+            return tuple(sorted({d.value for d in self.dates[k]}))
+        if kind == "negation":
+            return (m.claim.negated,)
+        if kind == "place":
+            return tuple(sorted({(p.name, p.relation) for p in self.places[k]}))
+        return (act_key(self.acts[k]),)
+
+    def conflict(self, kind: str, i: int, j: int):
+        """The ``kind`` check on mentions ``i`` < ``j`` (a number check may give a ``Step``)."""
+        a, b = self.mentions[i], self.mentions[j]
+        if kind == "number":
+            return number_relation(i, j, self.mentions, self.settings, self.figures)
+        if kind == "date":
+            return _date_conflict(i, j, a, b, self.dates, self.settings)
+        if kind == "negation":
+            if self.negation_elsewhere[i] or self.negation_elsewhere[j]:
+                return None
+            return _negation_conflict(i, j, a, b, self.settings)
+        if kind == "place":
+            return place_conflict(i, j, a, b, self.related, self.places)
+        detail = acts_disagreement(a, b, self.acts[i], self.acts[j])
+        return None if detail is None else Conflict("actor", i, j, detail,
+                                                    between=conflict_sides(a, b))
+
+
+class _CrossPairs:
+    """The pairs of mentions, one from each of two classes, that come from different articles
+    (two claims of one article never conflict with each other)."""
+
+    def __init__(self, side_a: list[int], side_b: list[int], articles: Sequence[str],
+                 counts: tuple[Counter, Counter] | None = None):
+        self._sides = (side_a, side_b)
+        self._article = articles
+        self._counts = counts or (Counter(articles[k] for k in side_a),
+                                  Counter(articles[k] for k in side_b))
+        small, large = sorted(self._counts, key=len)
+        self.count = len(side_a) * len(side_b) - sum(n * large.get(x, 0)
+                                                     for x, n in small.items())
+
+    @cached_property
+    def _in_a(self) -> frozenset[int]:
+        return frozenset(self._sides[0])
+
+    @cached_property
+    def members(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The mentions of each side that have a partner on the other side."""
+        (side_a, side_b), (count_a, count_b) = self._sides, self._counts
+        return (tuple(k for k in side_a if len(side_b) > count_b[self._article[k]]),
+                tuple(k for k in side_b if len(side_a) > count_a[self._article[k]]))
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        """Every pair as (smaller index, larger index), in ascending order."""
+        side_a, side_b = self._sides
+        return iter(sorted(
+            (min(x, y), max(x, y)) for x in side_a for y in side_b
+            if self._article[x] != self._article[y]))
+
+    def first(self) -> tuple[int, int]:
+        """The smallest pair in ``__iter__`` order, without building them all."""
+        side_a, side_b = self._sides
+        for low in sorted(side_a + side_b):
+            other = side_b if low in self._in_a else side_a
+            start = bisect_right(other, low)
+            partner = next((k for k in other[start:]
+                            if self._article[k] != self._article[low]), None)
+            if partner is not None:
+                return low, partner
+        raise ValueError("no pair across different articles")
+
+    def side_of(self, k: int) -> int:
+        return 0 if k in self._in_a else 1
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """Pairs of mentions that disagree the same way: every pair of a block of two classes, or
+    one pair (figures over time). ``conflict`` is the one of its first pair, ``first`` its
+    place in the listing (pair, kind rank)."""
+    first: tuple[int, int, int]
+    conflict: Conflict
+    pairs: _CrossPairs | None = None
+
+    @property
+    def count(self) -> int:
+        return 1 if self.pairs is None else self.pairs.count
+
+    def members(self) -> Iterator[int]:
+        if self.pairs is None:
+            return iter((self.conflict.a, self.conflict.b))
+        return iter(self.pairs.members[0] + self.pairs.members[1])
+
+    def expand(self, group: _Group) -> list[tuple[tuple[int, int, int], Conflict]]:
+        """Every pair's own conflict (its own outlets and wording)."""
+        if self.pairs is None:
+            return [(self.first, self.conflict)]
+        rank = self.first[2]
+        return [((i, j, rank), conflict) for i, j in self.pairs
+                for conflict in [group.conflict(self.conflict.kind, i, j)] if conflict]
+
+
+def _listed(group: _Group, units: Sequence[_Unit]) -> list[Conflict]:
+    """The conflicts as reported: a disagreement (one kind, the same two values, the same kind
+    of sides) is listed pair by pair up to the configured number of pairs, else as one conflict
+    naming the mentions on each side."""
+    by_disagreement: dict[tuple, list[_Unit]] = defaultdict(list)
+    for unit in units:
+        c = unit.conflict
+        values = frozenset((group.value_of(c.kind, c.a), group.value_of(c.kind, c.b)))
+        by_disagreement[(c.kind, c.between, c.minor, c.outdated, values)].append(unit)
+    found: list[tuple[tuple[int, int, int], Conflict]] = []
+    for same in by_disagreement.values():
+        if sum(unit.count for unit in same) <= group.settings.conflict_pairs_listed_max:
+            found += [item for unit in same for item in unit.expand(group)]
+        else:
+            lead = min(same, key=lambda unit: unit.first)
+            found.append((lead.first, _standing_for(lead.conflict, same, group)))
+    found.sort(key=lambda item: item[0])
+    return [conflict for _, conflict in found]
+
+
+def _figures_over_time(
+    group: _Group, pairs: _CrossPairs, steps: list[tuple[tuple[int, int], Step]]
+) -> list[_Unit]:
+    """Figures that may be one figure over time, pair by pair: steps of an evolving figure,
+    outdated figures and figures that really disagree."""
+    units = []
+    mentions = group.mentions
+    positions = _figure_positions(pairs, group)
+    for i, j in pairs:
+        pa, pb = positions[pairs.side_of(i)]
+        figures = (mentions[i].claim.quantities[pa], mentions[j].claim.quantities[pb])
+        relation = number_relation(i, j, mentions, group.settings, group.figures, figures)
+        if isinstance(relation, Step):
+            steps.append(((i, j), relation))
+        elif isinstance(relation, Conflict):
+            units.append(_Unit((i, j, 0), relation))
+    return units
+
+
+def _figure_positions(pairs: _CrossPairs, group: _Group) -> dict[int, tuple[int, int]]:
+    """Side of the pair's first mention -> positions, in each mention's quantities, of the
+    figures ``disagreeing_figures`` compares: the same for every pair of the two classes."""
+    i, j = pairs.first()
+    positions = {}
+    for first, second in ((i, j), (j, i)):
+        a, b = group.mentions[first], group.mentions[second]
+        qa, qb = disagreeing_figures(a, b, group.settings)
+        positions[pairs.side_of(first)] = (_position(qa, a), _position(qb, b))
+    return positions
+
+
+def _position(quantity: Quantity, mention: Mention) -> int:
+    return next(k for k, q in enumerate(mention.claim.quantities) if q is quantity)
+
+
+def _standing_for(conflict: Conflict, units: Sequence[_Unit], group: _Group) -> Conflict:
+    """``conflict`` (of a representative pair) made to name every mention on each side."""
+    side_value = group.value_of(conflict.kind, conflict.a)
+    a_side, b_side = [], []
+    for k in sorted({k for unit in units for k in unit.members()}):
+        (a_side if group.value_of(conflict.kind, k) == side_value else b_side).append(k)
+    outlets = [group.mentions[k].outlet for k in (conflict.a, conflict.b)]
+    count = sum(unit.count for unit in units)
+    detail = (f"{conflict.detail} (and likewise: {len(a_side)} reports say what {outlets[0]} "
+              f"says, {len(b_side)} what {outlets[1]} says; {count} disagreeing pairs of "
+              "reports)")
+    return replace(conflict, detail=detail, a_side=tuple(a_side), b_side=tuple(b_side))
+
+
+def _figure_values(mentions: Sequence[Mention], steps: Sequence[Step]) -> list[Evolution]:
     """The values of an evolving figure, one per mention taking part in a step, oldest first."""
-    values: dict[int, Quantity] = {}
+    values: dict = {}
     for step in steps:
         values.setdefault(step.earlier, step.old)
         values.setdefault(step.later, step.new)
@@ -130,155 +374,6 @@ def _figure_values(mentions: Sequence[Mention], steps: Sequence[_Step]) -> list[
                   mentions[k].published)
         for k in order
     ]
-
-
-def find_conflicts(mentions: Sequence[Mention], settings: Settings) -> list[Conflict]:
-    """The conflicts alone (see ``compare_mentions``)."""
-    return compare_mentions(mentions, settings).conflicts
-
-
-def conflict_sides(a: Mention, b: Mention) -> str:
-    """Who disagrees: "outlets" about one origin's statement, opposing "parties", or "origins"."""
-    if a.origin_key == b.origin_key:
-        return "outlets"
-    kinds = {a.origin_kind, b.origin_kind}
-    if kinds <= SIDE_KINDS and "party" in kinds:
-        return "parties"
-    return "origins"
-
-
-# --- numbers and evolving figures -------------------------------------------------------------
-
-def _number_relation(
-    i: int, j: int, mentions: Sequence[Mention], settings: Settings
-) -> Conflict | _Step | None:
-    a, b = mentions[i], mentions[j]
-    comparable = [
-        (qa, qb) for qa in a.claim.quantities for qb in b.claim.quantities
-        if _family(qa, a) == _family(qb, b)
-    ]
-    # One agreeing like-with-like pair means the mentions are consistent on this count.
-    if not comparable or any(_values_agree(qa, qb, settings) for qa, qb in comparable):
-        return None
-    qa, qb = comparable[0]
-    over_time = _over_time(i, j, mentions, qa, qb, settings)
-    if over_time is _CONSISTENT:
-        return None
-    if over_time is not None:
-        return over_time
-    return Conflict("number", i, j, _number_detail(qa, qb, a, b), between=conflict_sides(a, b))
-
-
-def _family(q: Quantity, mention: Mention) -> str:
-    return quantity_family(q, mention.claim)
-
-
-def _values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
-    low_a, high_a = _tolerant_bounds(qa, settings)
-    low_b, high_b = _tolerant_bounds(qb, settings)
-    return low_a <= high_b and low_b <= high_a
-
-
-def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
-    low, high = q.bounds()
-    if q.qualifier == "about":
-        tolerance = settings.about_tolerance
-    elif q.qualifier in ("exact", "range"):
-        tolerance = settings.number_tolerance
-    else:
-        tolerance = 0.0
-    if q.qualifier == "more_than":
-        low = low + 1e-9  # "more than 200" excludes 200 itself
-    return low * (1 - tolerance), high * (1 + tolerance)
-
-
-def _over_time(
-    i: int, j: int, mentions: Sequence[Mention], qa: Quantity, qb: Quantity, settings: Settings
-):
-    """How two different values relate over publication time, when they are one figure of one
-    source: a ``_Step`` when the later report gives a larger (or explicitly revised) value; a
-    minor "outdated figure" conflict when the later report repeats an older value after the
-    newest one before it (only against that newest one; against older values it is
-    ``_CONSISTENT``). None when they are not one figure over time: a later, smaller value nobody
-    gave before is a misreport, not an old figure."""
-    a, b = mentions[i], mentions[j]
-    if a.published is None or b.published is None or a.published == b.published:
-        return None
-    (ei, early, q_early), (li, late, q_late) = sorted(
-        [(i, a, qa), (j, b, qb)], key=lambda side: side[1].published)
-    revised = _says_revised(late)
-    if conflict_sides(a, b) == "parties" or not (_same_source(a, b) or revised):
-        return None
-    if q_late.bounds()[0] > q_early.bounds()[1] or revised:
-        return _Step(ei, li, q_early, q_late)
-    if not _reported_before(q_late, early, mentions, settings):
-        return None
-    if _newest_other_value(li, q_late, mentions, settings) != ei:
-        return _CONSISTENT
-    detail = (f"outdated figure: {late.outlet} ({_day(late)}) still gives “{q_late.span.text}” "
-              f"after {early.outlet} ({_day(early)}) reported “{q_early.span.text}”")
-    return Conflict("number", ei, li, detail, minor=True, between="outlets", outdated=True)
-
-
-def _newest_other_value(
-    stale: int, value: Quantity, mentions: Sequence[Mention], settings: Settings
-) -> int | None:
-    """The most recent mention published before ``stale`` whose figure differs from ``value``."""
-    published = mentions[stale].published
-    earlier = [
-        k for k, m in enumerate(mentions)
-        if m.published is not None and published is not None and m.published < published
-        and any(_family(q, m) == _family(value, mentions[stale])
-                and not _values_agree(q, value, settings) for q in m.claim.quantities)
-    ]
-    return max(earlier, key=lambda k: (mentions[k].published, k), default=None)
-
-
-def _reported_before(
-    value: Quantity, newer: Mention, mentions: Sequence[Mention], settings: Settings
-) -> bool:
-    """Whether some mention published before ``newer`` already gave ``value``."""
-    return any(
-        m.published is not None and newer.published is not None
-        and m.published < newer.published
-        and any(_values_agree(value, q, settings) for q in m.claim.quantities)
-        for m in mentions
-    )
-
-
-def _same_source(a: Mention, b: Mention) -> bool:
-    # Two reports by the same origin, or by origins of the same kind that is not a side in a
-    # confrontation (two hospitals, two outlets' own reporting), count one figure over time.
-    if a.origin_key == b.origin_key:
-        return True
-    return a.origin_kind == b.origin_kind and a.origin_kind not in SIDE_KINDS | {""}
-
-
-def _says_revised(mention: Mention) -> bool:
-    return _revision_pattern().search(mention.claim.sentence.text.lower()) is not None
-
-
-@lru_cache(maxsize=1)
-def _revision_pattern() -> re.Pattern[str]:
-    cues = "|".join(re.escape(cue) for cue in _lexicon().evolution_cues)
-    return re.compile(rf"\b(?:{cues})\b")
-
-
-def _day(mention: Mention) -> str:
-    return mention.published.date().isoformat() if mention.published else "undated"
-
-
-def _number_detail(qa: Quantity, qb: Quantity, a: Mention, b: Mention) -> str:
-    sides = conflict_sides(a, b)
-    if sides == "parties":
-        return (f"the two sides give incompatible accounts: {a.origin} says “{qa.span.text}” "
-                f"({a.outlet}); {b.origin} says “{qb.span.text}” ({b.outlet})")
-    if sides == "outlets":
-        return (f"outlets disagree about one source's figure: {a.outlet} quotes {a.origin} as "
-                f"“{qa.span.text}”, {b.outlet} as “{qb.span.text}”; one of them misreports it")
-    return (f"{a.outlet} reports “{qa.span.text}” but {b.outlet} reports “{qb.span.text}”; the "
-            f"figures come from different origins ({a.origin} vs {b.origin}), so this is a "
-            "disagreement between sources, not necessarily an outlet's error")
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -335,139 +430,3 @@ def _negation_conflict(i: int, j: int, a: Mention, b: Mention, settings: Setting
         detail = (f"{negative.outlet} states the negative (“{negative.claim.span.text}”) while "
                   f"{positive.outlet} asserts it ({said})")
     return Conflict("negation", i, j, detail, between=conflict_sides(a, b))
-
-
-def _states_both(conflict: Conflict, mentions: Sequence[Mention]) -> bool:
-    """Whether the negative side's article also states the claim positively from the same
-    origin: an outlet does not contradict its own source, so the negation belongs to another
-    clause ("two guards hurt, party denies role") and is no disagreement."""
-    negative = next(m for m in (mentions[conflict.a], mentions[conflict.b]) if m.claim.negated)
-    return any(
-        m.article_id == negative.article_id and m.origin_key == negative.origin_key
-        and not m.claim.negated
-        for m in mentions
-    )
-
-
-# --- places -----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class EventPlace:
-    """A place the claim puts its event at: ``relation`` "in" (locative) or "near" (vicinity)."""
-    name: str
-    relation: str
-
-
-def _place_conflict(
-    i: int, j: int, a: Mention, b: Mention, related: frozenset[frozenset[str]],
-    places: Sequence[list[EventPlace]],
-) -> Conflict | None:
-    places_a, places_b = places[i], places[j]
-    if any(_same_place(x.name, y.name, related) for x in places_a for y in places_b):
-        return None
-    # Only places of the same relation compete: "in Mirelle" and "near Parliament Square" can
-    # both be true.
-    pair = next(((x, y) for x in places_a for y in places_b if x.relation == y.relation), None)
-    if pair is None:
-        return None
-    x, y = pair
-    detail = (f"{a.outlet} places it {x.relation} {x.name} (from {a.origin}) but {b.outlet} "
-              f"{y.relation} {y.name} (from {b.origin})")
-    return Conflict("place", i, j, detail, between=conflict_sides(a, b))
-
-
-def claim_places(mention: Mention) -> list[EventPlace]:
-    """Places named inside the claim span after a locative or vicinity preposition, outside the
-    attribution's source phrase ("the Port Amsel fire brigade said" does not place the event).
-    Besides the GPE/LOC/FAC entities: a capitalised name after such a preposition that is no
-    date and no actor, since the small NER model misreads unfamiliar place names ("near
-    Merrow" tagged DATE)."""
-    claim = mention.claim
-    source = claim.attribution.source if claim.attribution is not None else None
-    taken = [d.span for d in claim.dates] + [e.span for e in claim.actors]
-    if source is not None:
-        taken.append(source)
-    spans = [e.span for e in claim.places if e.label in PLACE_LABELS] + [
-        span for span in _named_after_preposition(claim.span)
-        if not any(e.span.start < span.end and span.start < e.span.end for e in claim.places)
-    ]
-    found: dict[str, EventPlace] = {}
-    for span in spans:
-        if not (claim.span.start <= span.start and span.end <= claim.span.end):
-            continue
-        if any(s.start < span.end and span.start < s.end for s in taken):
-            continue
-        relation = _event_relation(claim.sentence, span.start)
-        if relation is not None:
-            found.setdefault(span.text, EventPlace(span.text, relation))
-    return list(found.values())
-
-
-_NAME = re.compile(r"\b(?:[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)*")
-_CALENDAR = frozenset(w for w in (*calendar.month_name[1:], *calendar.day_name))
-
-
-def _named_after_preposition(span: TextSpan) -> list[TextSpan]:
-    """Capitalised names that follow a word (not the sentence's first): candidate places."""
-    names = []
-    for match in _NAME.finditer(span.text):
-        if match.start() == 0 or match.group(0).split()[0] in _CALENDAR:
-            continue
-        names.append(TextSpan(span.start + match.start(), span.start + match.end(),
-                              match.group(0)))
-    return names
-
-
-def _event_relation(sentence: TextSpan, start: int) -> str | None:
-    """How the place at ``start`` relates to the event: "in" ("in central Mirelle", "at the
-    dam"), "near" ("near the town of Tollan", "outside Ostrel"), or None for a reference point
-    ("six kilometres off Port Vell", "east of Tollan", "left Port Vell"): the nearest
-    preposition of the few words before it decides; "the town of" is skipped."""
-    before = sentence.text[:max(0, start - sentence.start)].lower()
-    words = re.findall(r"[a-z]+", before)
-    lexicon = _lexicon()
-    if len(words) >= 2 and words[-1] == "of" and words[-2] in lexicon.place_nouns:
-        words = words[:-2]  # "near the town of Tollan" is near Tollan
-    for word in reversed(words[-4:]):
-        if word in lexicon.locative_prepositions:
-            return "in"
-        if word in lexicon.vicinity_prepositions:
-            return "near"
-        if word in lexicon.relative_prepositions:
-            return None
-    return None
-
-
-def _same_place(x: str, y: str, related: frozenset[frozenset[str]]) -> bool:
-    nx, ny = normalise_name(x), normalise_name(y)
-    return nx in ny or ny in nx or frozenset({nx, ny}) in related
-
-
-def place_relations(analyses: Iterable[Analysis]) -> frozenset[frozenset[str]]:
-    """Pairs of places that some sentence of the story names together ("Ebbe, a village in
-    Lower Sarn", "six kilometres off Port Vell in the Strait of Ardo"): the story itself relates
-    them (part of, next to), so a mention naming one and a mention naming the other are not
-    placing the event in two different places. Unless the words between them give a distance
-    ("Merrow, about 12 kilometres east of Tollan"): then they are two places apart."""
-    pairs: set[frozenset[str]] = set()
-    distance = _lexicon().distance
-    for analysis in analyses:
-        text = analysis.article.text
-        for sentence in analysis.sentences:
-            places = sorted(
-                (e.span for e in analysis.entities if e.label in PLACE_LABELS
-                 and sentence.start <= e.span.start and e.span.end <= sentence.end),
-                key=lambda s: s.start)
-            for x, y in combinations(places, 2):
-                if not distance.search(text[x.end:y.start]):
-                    pairs.add(frozenset({normalise_name(x.text), normalise_name(y.text)}))
-    return frozenset(p for p in pairs if len(p) == 2)
-
-
-# --- actors (the parse-based comparison lives in actors.py) -----------------------------------
-
-def _actor_conflict(i: int, j: int, a: Mention, b: Mention, settings: Settings):
-    detail = actor_disagreement(a, b, settings.spacy_model)
-    if detail is None:
-        return None
-    return Conflict("actor", i, j, detail, between=conflict_sides(a, b))

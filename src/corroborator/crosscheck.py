@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from .align import ClaimRef, align_claims
 from .analysis.framing import is_actor_referent
-from .conflicts import compare_mentions, place_relations
+from .conflicts import compare_mentions, disagreeing_pairs, place_relations
 from .embed import Embedder
 from .framing_compare import actor_framing
 from .model import (
@@ -141,16 +141,28 @@ def explain(
     else:
         text = _conflict_summary(conflicts, mentions, n, origins)
     if evolving:
-        text += " The figure changed over time (not a conflict): " + " → ".join(
-            f"“{value.text}” ({mentions[value.mention].outlet}, "
-            f"{value.published.date().isoformat() if value.published else 'undated'})"
-            for value in evolving) + "."
+        text += " The figure changed over time (not a conflict): " + _figure_history(
+            evolving, mentions) + "."
     outdated = [c for c in conflicts if c.outdated]
     if outdated and status != "conflicting":
         text += " " + " ".join(_sentence(c.detail) for c in outdated[:2])
     if hedged:
         text += f" Hedged by: {', '.join(dict.fromkeys(hedged))}."
     return text
+
+
+def _figure_history(evolving: Sequence[Evolution], mentions: Sequence[Mention]) -> str:
+    """Each value once, at its first report, with how many reports gave it when several did: a
+    1,000-article story has hundreds of reports of each value of a toll."""
+    reports: dict[float, list[Evolution]] = {}
+    for value in evolving:
+        reports.setdefault(value.value, []).append(value)
+    steps = []
+    for first, *more in reports.values():
+        day = first.published.date().isoformat() if first.published else "undated"
+        also = f"; {len(more) + 1} reports" if more else ""
+        steps.append(f"“{first.text}” ({mentions[first.mention].outlet}, {day}{also})")
+    return " → ".join(steps)
 
 
 def _conflict_summary(
@@ -175,8 +187,10 @@ def _conflict_summary(
         examples.setdefault((c.kind, pair), c)
     shown = list(examples.values())[:3]
     text = lead + " " + " ".join(_sentence(c.detail) for c in shown)
-    if len(real) > len(shown):
-        text += f" ({len(real)} disagreeing pairs of reports in all; see the conflicts.)"
+    # A conflict may stand for many pairs of reports (Conflict.a_side/b_side in large groups).
+    pairs = sum(disagreeing_pairs(c, mentions) for c in real)
+    if pairs > len(shown):
+        text += f" ({pairs} disagreeing pairs of reports in all; see the conflicts.)"
     return text
 
 

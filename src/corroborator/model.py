@@ -241,6 +241,14 @@ class Conflict:
     # True when one side is an older figure printed after a newer one existed: minor, and it
     # does not make the claim "conflicting" on its own.
     outdated: bool = False
+    # Added for issue 6 (scale): when more pairs of reports disagree the same way (one kind, the
+    # same two values, the same kind of sides) than Settings.conflict_pairs_listed_max, one
+    # conflict stands for them all: ``a_side`` holds the mentions that say what ``a`` says
+    # (``a`` included) and disagree this way with some mention of ``b_side``; ``b_side`` the
+    # same for ``b``. Not every pair across the sides need disagree (a figure one source raised
+    # over time is an evolution). Empty (the default): the conflict is just the pair a, b.
+    a_side: tuple[int, ...] = ()
+    b_side: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

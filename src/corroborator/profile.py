@@ -45,7 +45,8 @@ def outlet_profiles(report: Report) -> tuple[OutletProfile, ...]:
     for story in report.stories:
         for group in story.claims:
             sides = _conflict_sides(
-                (c.a, c.b, c.minor, c.outdated) for c in group.conflicts
+                ((c.a, *c.a_side), (c.b, *c.b_side), c.minor, c.outdated)
+                for c in group.conflicts
             )
             facts += [
                 _MentionFacts(
@@ -73,8 +74,10 @@ def outlet_profiles_from_store(db_path: str | Path) -> tuple[OutletProfile, ...]
         for outlet, content_hash in conn.execute("SELECT outlet, content_hash FROM articles"):
             articles[outlet].add(content_hash)
         sides: dict[str, set[int]] = defaultdict(set)
-        for group_id, a, b, minor, outdated in conn.execute(_conflicts_sql(conn)):
-            sides[group_id] |= _conflict_sides([(a, b, bool(minor), bool(outdated))])
+        for group_id, a, b, minor, outdated, a_side, b_side in conn.execute(
+                _conflicts_sql(conn)):
+            side_a, side_b = (a, *json.loads(a_side)), (b, *json.loads(b_side))
+            sides[group_id] |= _conflict_sides([(side_a, side_b, bool(minor), bool(outdated))])
         facts = [
             _MentionFacts(
                 outlet=outlet, article=article_id, group_origins=origins,
@@ -91,15 +94,21 @@ def outlet_profiles_from_store(db_path: str | Path) -> tuple[OutletProfile, ...]
 
 
 def _conflicts_sql(conn: sqlite3.Connection) -> str:
-    """Stores written after conflicts gained an ``outdated`` column exclude outdated figures."""
+    """Stores written before migration 5 have no outdated flag and no sides: read as none."""
     columns = {row[1] for row in conn.execute("PRAGMA table_info(conflicts)")}
-    outdated = "outdated" if "outdated" in columns else "0"
-    return f"SELECT group_id, a, b, minor, {outdated} FROM conflicts"
+    if "a_side_json" in columns:
+        return ("SELECT group_id, a, b, minor, outdated, a_side_json, b_side_json "
+                "FROM conflicts")
+    return "SELECT group_id, a, b, minor, 0, '[]', '[]' FROM conflicts"
 
 
-def _conflict_sides(conflicts: Iterable[tuple[int, int, bool, bool]]) -> set[int]:
-    """Mention indices on a side of a real conflict (not minor, not an outdated figure)."""
-    return {i for a, b, minor, outdated in conflicts if not (minor or outdated) for i in (a, b)}
+def _conflict_sides(
+    conflicts: Iterable[tuple[Iterable[int], Iterable[int], bool, bool]],
+) -> set[int]:
+    """Mention indices on a side of a real conflict (not minor, not an outdated figure); a
+    conflict standing for many pairs lists every mention of both sides."""
+    return {i for side_a, side_b, minor, outdated in conflicts if not (minor or outdated)
+            for side in (side_a, side_b) for i in side}
 
 
 def _chain_ends_anonymous(chain_json: str) -> bool:

@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import combinations
 
 from .align import ClaimRef
 from .analysis.lexicon import load_lexicon
@@ -190,12 +191,18 @@ def _link_same_entities(mentions: Sequence[Mention], graph: _Components) -> None
     """Equal keys, and names of one entity ("NLA" / "National Liberation Army", "a coast guard
     spokesperson" / "the coast guard"). A description and a name are linked only by
     ``_link_descriptions``, which refuses to guess between several fitting names."""
-    described = [_is_described(m) for m in mentions]
-    for i in range(len(mentions)):
-        for j in range(i + 1, len(mentions)):
-            ki, kj = mentions[i].origin_key, mentions[j].origin_key
-            if ki == kj or (described[i] == described[j] and same_entity(ki, kj)):
-                graph.union(i, j)
+    # Compared once per pair of distinct keys (a claim group of 740 mentions has ~140), not per
+    # pair of mentions: components do not depend on the order of the links.
+    first: dict[tuple[str, bool], int] = {}  # (key, described) -> its first mention
+    for i, mention in enumerate(mentions):
+        kind = (mention.origin_key, _is_described(mention))
+        graph.union(i, first.setdefault(kind, i))
+    by_key: dict[str, int] = {}
+    for (key, _), i in first.items():
+        graph.union(i, by_key.setdefault(key, i))  # equal keys, described or not
+    for ((ka, da), i), ((kb, db), j) in combinations(first.items(), 2):
+        if da == db and ka != kb and same_entity(ka, kb):
+            graph.union(i, j)
 
 
 def _is_described(mention: Mention) -> bool:
@@ -347,6 +354,7 @@ def apply_aliases(mention: Mention, aliases: dict[str, tuple[str, str]]) -> Ment
     return replace(mention, origin_key=key, origin=name)
 
 
+@lru_cache(maxsize=65536)  # pure; asked for many pairs of the same keys
 def same_entity(a: str, b: str) -> bool:
     """Whether two origin keys name one entity: equal, an acronym of the other, or one's core
     words (without generic words like "spokesman", "press office") contained in the other's."""

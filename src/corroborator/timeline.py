@@ -20,7 +20,7 @@ def claim_timeline(
     """Events of ``group`` ordered by publication time (undated last, otherwise stable)."""
     order = _chronological(group.mentions, analyses)
     disagreeing = _disagreeing_pairs(group.conflicts)
-    contradiction = _first_contradiction(group.conflicts, order)
+    contradiction = _first_contradiction(group.conflicts, order, group.mentions)
     events: list[TimelineEvent] = []
     seen_articles: set[str] = set()
     origins: set[str] = set()
@@ -95,13 +95,31 @@ def _serious(conflict: Conflict) -> bool:
     return not conflict.minor and not conflict.outdated
 
 
-def _disagreeing_pairs(conflicts: Sequence[Conflict]) -> set[frozenset[int]]:
-    return {frozenset((c.a, c.b)) for c in conflicts if _serious(c)}
+class _Disagreeing:
+    """Which pairs of mentions seriously disagree: listed pairs, and the two sides of each
+    conflict that stands for many pairs (``Conflict.a_side``/``b_side``, large groups)."""
+
+    def __init__(self, conflicts: Sequence[Conflict]):
+        serious = [c for c in conflicts if _serious(c)]
+        self.pairs = {frozenset((c.a, c.b)) for c in serious if not c.a_side}
+        self.sides = [(frozenset(c.a_side), frozenset(c.b_side)) for c in serious if c.a_side]
+
+    def __contains__(self, pair: frozenset[int]) -> bool:
+        if pair in self.pairs:
+            return True
+        if len(pair) != 2:
+            return False
+        i, j = pair
+        return any((i in a and j in b) or (j in a and i in b) for a, b in self.sides)
+
+
+def _disagreeing_pairs(conflicts: Sequence[Conflict]) -> _Disagreeing:
+    return _Disagreeing(conflicts)
 
 
 def _agreeing_other_origin(
     index: int, earlier: Sequence[int], mentions: Sequence[Mention],
-    disagreeing: set[frozenset[int]],
+    disagreeing: _Disagreeing,
 ) -> int | None:
     """An earlier mention from another origin that this one does not contradict: two origins
     disagreeing on the figure confirm nothing."""
@@ -120,7 +138,7 @@ def _confirmed_note(mention: Mention, agreeing: Mention) -> str:
 
 
 def _first_contradiction(
-    conflicts: Sequence[Conflict], order: Sequence[int]
+    conflicts: Sequence[Conflict], order: Sequence[int], mentions: Sequence[Mention] = ()
 ) -> tuple[int, Conflict] | None:
     """(mention index, conflict) of the earliest mention that disagrees with an earlier one."""
     position = {index: p for p, index in enumerate(order)}
@@ -128,10 +146,28 @@ def _first_contradiction(
     for conflict in conflicts:
         if not _serious(conflict) or conflict.a not in position or conflict.b not in position:
             continue
-        later = max(conflict.a, conflict.b, key=position.__getitem__)
-        if best is None or position[later] < best[0]:
+        later = (_first_across(conflict, order, mentions) if conflict.a_side
+                 else max(conflict.a, conflict.b, key=position.__getitem__))
+        if later is not None and (best is None or position[later] < best[0]):
             best = (position[later], later, conflict)
     return None if best is None else (best[1], best[2])
+
+
+def _first_across(
+    conflict: Conflict, order: Sequence[int], mentions: Sequence[Mention]
+) -> int | None:
+    """The first mention, in ``order``, that follows a mention of the other side of
+    ``conflict`` from another article: where the disagreement first shows."""
+    sides = (frozenset(conflict.a_side), frozenset(conflict.b_side))
+    seen: tuple[set[str], set[str]] = (set(), set())  # articles seen on each side
+    for index in order:
+        for side in (0, 1):
+            if index in sides[side]:
+                article = mentions[index].article_id
+                if seen[1 - side] - {article}:
+                    return index
+                seen[side].add(article)
+    return None
 
 
 def _contradicted_note(group: ClaimGroup, conflict: Conflict) -> str:

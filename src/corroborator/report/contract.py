@@ -241,7 +241,7 @@ def _date(mention: DateMention) -> dict:
 
 
 def _conflict(conflict: Conflict) -> dict:
-    return {
+    written = {
         "kind": conflict.kind,
         "a": conflict.a,
         "b": conflict.b,
@@ -250,6 +250,10 @@ def _conflict(conflict: Conflict) -> dict:
         "between": conflict.between,
         "outdated": conflict.outdated,
     }
+    if conflict.a_side:  # one conflict standing for many pairs of reports (large groups)
+        written["a_side"] = list(conflict.a_side)
+        written["b_side"] = list(conflict.b_side)
+    return written
 
 
 def _framing(framing: Framing) -> dict:

@@ -52,7 +52,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "mentions": ("group_id", "idx", "article_id", "article_hash", "claim_id", "outlet", "start",
                  "end", "text", "sentence", "origin", "origin_key", "chain_json", "hedged",
                  "quantities_json", "dates_json"),
-    "conflicts": ("group_id", "idx", "kind", "a", "b", "detail", "minor"),
+    "conflicts": ("group_id", "idx", "kind", "a", "b", "detail", "minor", "outdated",
+                  "a_side_json", "b_side_json"),
     "framing": ("story_id", "referent", "outlet", "terms_json"),
     "runs": ("started", "finished", "inputs_json", "article_count", "story_count", "claim_count",
              "problem_count", "version", "info_json"),
@@ -174,7 +175,9 @@ def _add_group_rows(rows: dict[str, list[Row]], story_id: str, g_idx: int, group
             c.span.end, c.span.text, c.sentence.text, m.origin, m.origin_key, _chain_json(m.chain),
             int(c.hedged), dumps(c.quantities), dumps(c.dates),
         ))
-    rows["conflicts"].extend((group.id, i, k.kind, k.a, k.b, k.detail, int(k.minor))
+    rows["conflicts"].extend((group.id, i, k.kind, k.a, k.b, k.detail, int(k.minor),
+                              int(k.outdated), json.dumps(list(k.a_side)),
+                              json.dumps(list(k.b_side)))
                              for i, k in enumerate(group.conflicts))
 
 

@@ -243,6 +243,17 @@ _STORY_MEMBER_TABLES = (
     "CREATE INDEX idx_story_events_kind ON story_events(kind)",
 )
 
+# Conflicts keep whether they are an outdated figure (profiles do not count those as
+# contradictions) and, for one conflict standing for many pairs at scale, the mentions on each
+# side (JSON arrays of mention idx; empty = just a and b).
+_CONFLICT_SIDE_COLUMNS = (
+    "ALTER TABLE conflicts ADD COLUMN outdated INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE conflicts ADD COLUMN a_side_json TEXT NOT NULL DEFAULT '[]' "
+    "CHECK (json_valid(a_side_json))",
+    "ALTER TABLE conflicts ADD COLUMN b_side_json TEXT NOT NULL DEFAULT '[]' "
+    "CHECK (json_valid(b_side_json))",
+)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, analysis cache and per-article facts", _ARTICLE_TABLES),
     Migration(2, "stories, claim groups, mentions, conflicts, framing, runs, problems",
@@ -251,6 +262,8 @@ MIGRATIONS: list[Migration] = [
               _STORY_INDEX_TABLES),
     Migration(4, "story members of resumed runs, next story key, 'move' events",
               _STORY_MEMBER_TABLES),
+    Migration(5, "conflicts: outdated flag and the mentions on each side",
+              _CONFLICT_SIDE_COLUMNS),
 ]
 
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
