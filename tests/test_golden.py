@@ -409,3 +409,20 @@ def test_rerun_is_idempotent(run, tmp_path):
 
     with SqliteStore(db) as store:
         assert store.article_count() == len(contract["articles"])
+
+
+def test_claim_texts_and_timeline_notes_read_cleanly(contract):
+    """A claim's text carries no dispatch dateline ("OSTREL, Aug 18 (Northern Wire) - "), and a
+    confirmation names an outlet's route only when the origin is someone else."""
+    from corroborator.align_structure import dateline_length
+
+    claims = [c for s in contract["stories"] for c in s["claims"]]
+    assert claims
+    assert [c["text"] for c in claims if dateline_length(c["text"])] == []
+    notes = [e["note"] for c in claims for e in c["timeline"] if e["kind"] == "confirmed"]
+    assert notes
+    assert [n for n in notes if any(f"{o} (via {o})" in n for o in _outlets(contract))] == []
+
+
+def _outlets(contract) -> set[str]:
+    return {m["outlet"] for s in contract["stories"] for c in s["claims"] for m in c["mentions"]}

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .align import ClaimRef, align_claims
+from .align_structure import dateline_length
 from .analysis.framing import is_actor_referent
 from .conflicts import compare_mentions, disagreeing_pairs, place_relations
 from .embed import Embedder
@@ -112,9 +113,12 @@ def claim_status(mentions: Sequence[Mention], conflicts: Sequence[Conflict], n_o
 
 
 def canonical_text(mentions: Sequence[Mention]) -> str:
-    """The wording of the firmest statement: unhedged first, then the earliest mention."""
+    """The wording of the firmest statement: unhedged first, then the earliest mention; without
+    its dateline ("OSTREL, Aug 18 (Northern Wire) - "), which is no part of the claim."""
     unhedged = [m for m in mentions if not m.claim.hedged]
-    return (unhedged or list(mentions))[0].claim.span.text
+    text = (unhedged or list(mentions))[0].claim.span.text
+    body = text[dateline_length(text):]
+    return body[:1].upper() + body[1:] if body.strip() else text
 
 
 def explain(

@@ -132,9 +132,15 @@ def _agreeing_other_origin(
 
 
 def _confirmed_note(mention: Mention, agreeing: Mention) -> str:
-    return (f"Confirmed: {mention.origin} (via {mention.outlet}) is a second independent origin "
-            f"besides {agreeing.origin} (via {agreeing.outlet}); from here on it is "
-            "corroborated, not repeated.")
+    return (f"Confirmed: {_routed(mention)} is a second independent origin besides "
+            f"{_routed(agreeing)}; from here on it is corroborated, not repeated.")
+
+
+def _routed(mention: Mention) -> str:
+    """The origin, and the outlet it reached the reader through when that is someone else."""
+    if mention.origin == mention.outlet:
+        return mention.origin
+    return f"{mention.origin} (via {mention.outlet})"
 
 
 def _first_contradiction(
