@@ -244,6 +244,11 @@ def test_a_charge_names_the_doer_of_the_deed():
                         "the army of starting the fighting by shelling the village") == ["actor"]
     assert _actor_kinds("Rebels started the fighting.",
                         "The ministry accused the rebels of starting the fighting.") == []
+    a = mention(make_claim("The movement accused the army of starting the fighting."),
+                "Valley Times")
+    b = mention(make_claim("Separatist fighters started the fighting."), "Coast Herald")
+    detail = compare_mentions([a, b], SETTINGS).conflicts[0].detail
+    assert "says the army did" in detail and "starting (from" not in detail
 
 
 def test_a_word_inside_an_argument_is_not_a_party_to_the_act():

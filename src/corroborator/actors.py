@@ -114,7 +114,10 @@ def _main_act(doc) -> _Act | None:
     identity = _actor_identity(agent)
     if identity is None:
         return None
-    return _Act(_phrase(agent), identity[0], identity[1], verb.lemma_, verb.text,
+    # A charge's deed is a gerund ("accused the army of starting"): "the army starting" does
+    # not read as a sentence, so the explanation says "the army did".
+    verb_text = "did" if verb.tag_ == "VBG" else verb.text
+    return _Act(_phrase(agent), identity[0], identity[1], verb.lemma_, verb_text,
                 _participants(verb, agent))
 
 
