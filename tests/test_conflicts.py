@@ -383,3 +383,21 @@ def test_a_date_of_telling_inside_the_claim_is_not_the_event_date():
         "Managers had told stewards on Friday that the plant would close", ("Friday", 4))
     assert compare_mentions([mention(announced, "A"), mention(monday, "B")],
                             SETTINGS).conflicts == []
+
+
+def test_a_one_day_gap_is_minor_only_when_time_zones_can_explain_it():
+    from datetime import timedelta, timezone
+
+    def dated(outlet: str, text: str, day: int, hours: int) -> Mention:
+        claim = _dated_claim(text, text, (str(day), day))
+        when = datetime(2026, 9, 27, 12, tzinfo=timezone(timedelta(hours=hours)))
+        return mention(claim, outlet, published=when)
+
+    far = dated("Valley Times", "The ferry sank on 26 September.", 26, -5)
+    near = dated("Coast Herald", "The ferry sank on 27 September.", 27, 2)
+    same_zone = dated("Radio Delta", "The ferry sank on 26 September.", 26, 2)
+    by_pair = {(c.a, c.b): c for c in
+               compare_mentions([far, near, same_zone], SETTINGS).conflicts if c.kind == "date"}
+    assert by_pair[(0, 1)].minor and "UTC-05:00 vs UTC+02:00" in by_pair[(0, 1)].detail
+    assert not by_pair[(1, 2)].minor and "one time zone" in by_pair[(1, 2)].detail
+    assert set(by_pair) == {(0, 1), (1, 2)}

@@ -156,8 +156,9 @@ class _Group:
         """Mention indices grouped by what every check reads of them, each class ascending."""
         by_signature: dict[tuple, list[int]] = defaultdict(list)
         for k, m in enumerate(self.mentions):
+            # The time zone decides whether a one-day date gap is minor (_date_conflict).
             signature = (self._values[k], m.origin_key, m.origin_kind, says_revised(m),
-                         self.negation_elsewhere[k])
+                         self.negation_elsewhere[k], _utc_offset(m))
             by_signature[signature].append(k)
         return list(by_signature.values())
 
@@ -404,10 +405,33 @@ def _date_conflict(i: int, j: int, a: Mention, b: Mention,
     days = f"{gap} day{'s' if gap != 1 else ''}"
     detail = (f"{a.outlet} dates it {da.value.isoformat()} (“{da.span.text}”) but {b.outlet} "
               f"{db.value.isoformat()} (“{db.span.text}”), {days} apart")
-    minor = gap <= settings.minor_date_gap_days
+    zones = _utc_offset(a), _utc_offset(b)
+    # Time zones explain a small gap only when the reports were dated in different zones (or a
+    # zone is unknown): "Tuesday" at -05:00 can be "Wednesday" at +02:00.
+    minor = gap <= settings.minor_date_gap_days and (None in zones or zones[0] != zones[1])
     if minor:
-        detail += "; a gap this small can come from time zones or an event spanning midnight"
+        detail += "; a gap this small can come from the time zones the reports were written in"
+        if None not in zones:
+            detail += f" ({_zone_name(zones[0])} vs {_zone_name(zones[1])})"
+    elif gap <= settings.minor_date_gap_days:
+        detail += (f"; both reports are dated in one time zone ({_zone_name(zones[0])}), "
+                   "which cannot explain the gap")
     return Conflict("date", i, j, detail, minor=minor, between=conflict_sides(a, b))
+
+
+def _utc_offset(mention: Mention) -> int | None:
+    """Minutes east of UTC of the mention's publication time; None when not known."""
+    published = mention.published
+    offset = published.utcoffset() if published is not None else None
+    return None if offset is None else int(offset.total_seconds() // 60)
+
+
+def _zone_name(minutes: int | None) -> str:
+    if minutes is None:
+        return "unknown zone"
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
 
 
 # --- negation ---------------------------------------------------------------------------------
