@@ -83,3 +83,9 @@ def test_polnear_dev_runs_and_beats_nothing():
     results = run(DATA / "polnear", "dev", limit=3)
     assert results["product"].articles == 3
     assert results["product"].roles["cue"].exact > 0
+
+
+def test_a_sourceless_attribution_is_scored_with_no_source(nlp):
+    text = "The bill is expected to pass on Friday."
+    spans = predicted_spans(nlp(text))
+    assert [(s["source"], text[s["cue"][0]:s["cue"][1]]) for s in spans] == [(None, "is expected")]

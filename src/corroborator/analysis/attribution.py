@@ -14,6 +14,9 @@ A dispatcher walks the tokens of each sentence and hands every cue to the functi
 - ``_noun_cue``: "the rebels' claim to have ...", "the ministry's statement that ...".
 - ``_colon_cue``: transcript and headline lines "Name: what they said".
 - ``_figure_cue``: "Police put the number of marchers at 12,000" (giving a figure is speech).
+- ``_passive_cue``: "The merger was first reported by the Herald" (the agent speaks).
+- ``_sourceless_cue``: "The plan seems to work", "The bill is expected to pass", "Asked whether
+  ...": no one named; the source span is empty and the chain too.
 
 Each cue verb has a kind (``cue_type``: speech, belief, intention, evidence, stance; see
 data/attribution.yaml); only speech reports a claim downstream. A non-speech cue inside someone's
@@ -38,9 +41,12 @@ from .attribution_content import (
     content_around,
     content_before,
     object_content,
+    passive_parts,
     preposition_content,
     quote_after_colon,
+    quote_next_paragraph,
     quote_sentence_before,
+    sourceless_parts,
     with_continuation,
     with_quote_before,
 )
@@ -161,7 +167,7 @@ def _dispatch(token: Token, sent: Span) -> _Draft | None:
         if draft is not None:
             return draft
     if token.tag_.startswith("VB") and cue_lemma(token) in lex.cue_types:
-        return _verb_cue(token, sent)
+        return _verb_cue(token, sent) or _sourceless_cue(token)
     if token.pos_ == "NOUN" and token.lemma_.lower() in lex.noun_cues:
         return _noun_cue(token)
     if token.text == ":":
@@ -173,8 +179,10 @@ def _dispatch(token: Token, sent: Span) -> _Draft | None:
 
 def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
     """"X said (that) ...", "..., X said", "X called for ...", "..., saying ...", "X wants to"."""
+    if _is_passive(verb):
+        return _passive_cue(verb)
     found = speaker(verb)
-    if found is None or _is_raising(verb) or _is_passive(verb):
+    if found is None or _is_raising(verb):
         return None
     subject, indices = found
     region = set(indices) | {verb.i}
@@ -194,6 +202,7 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
             or content_around(verb, sent, excluded)
             or object_content(verb)
             or quote_sentence_before(verb, sent, clause_start)
+            or quote_next_paragraph(verb, sent)
         )
     if content is None:
         return None
@@ -209,6 +218,31 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
         c.dep_ in ("dobj", "dative") for c in verb.children)
     return _Draft(source, wide, content, tuple(cited), (heard,) if heard else (), cue_type, parts,
                   cue.text, antecedent(subject), recounted)
+
+
+def _passive_cue(verb: Token) -> _Draft | None:
+    """"The move was first reported by the Herald": the agent speaks (attribution_content)."""
+    found = passive_parts(verb)
+    if found is None:
+        return None
+    agent, cue, content = found
+    source = source_span(verb.doc, [t.i for t in agent.subtree], set())
+    if source is None:
+        return None
+    cue_type = attribution_lexicon().cue_types[cue_lemma(verb)]
+    return _Draft(source, cue, content, cue_type=cue_type, cue_word=verb.text)
+
+
+def _sourceless_cue(verb: Token) -> _Draft | None:
+    """"The plan seems to work", "The vote is expected to pass", "Asked about the delay, ...":
+    an attribution with no one named (attribution_content.sourceless_parts). Its source is empty
+    and its chain too; none of these is speech, so claims and chains never see them."""
+    found = sourceless_parts(verb)
+    if found is None:
+        return None
+    cue, content = found
+    cue_type = attribution_lexicon().cue_types[cue_lemma(verb)]
+    return _Draft(verb.doc[verb.i : verb.i], cue, content, cue_type=cue_type)
 
 
 def _according_to(according: Token, sent: Span) -> _Draft | None:
@@ -309,6 +343,8 @@ def _is_raising(verb: Token) -> bool:
     if cue_lemma(verb) in lex.infinitive_content or lex.cue_types.get(
             cue_lemma(verb)) == "intention":
         return False
+    if any(c.dep_ in ("dobj", "dative") and c.i > verb.i for c in verb.children):
+        return False  # "asked the network to donate ...": the object is to do it (content)
     return any(
         c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
         for c in verb.children
@@ -324,6 +360,11 @@ def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:
     referents = entity_referents(doc)
     attributions = []
     for draft in sorted(drafts, key=lambda d: d.source.start):
+        if not len(draft.source):  # no one named: nothing to resolve or chain
+            empty = TextSpan(draft.cue.start, draft.cue.start, "")
+            attributions.append(Attribution(empty, draft.cue, draft.content, "unknown", (),
+                                            draft.cue_type, draft.parts))
+            continue
         named = draft.named if draft.named is not None else draft.source
         name, kind, animate, referent_name = resolved(named, referents)
         referents.append(source_referent(named, referent_name, kind, animate))

@@ -203,7 +203,9 @@ def _second_subject(verb: Token, subject: Token) -> Token | None:
 
 
 def _subject(verb: Token, depth: int) -> Token | None:
-    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    # A verb that shares its subject may share a passive one: "officials were angered by the deal
+    # and predicted ..." (the officials predicted).
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" or depth and c.dep_ == "nsubjpass"]
     if subjects:
         return subjects[0]
     if depth >= _MAX_CONTROL_DEPTH:

@@ -41,7 +41,16 @@ def content_span(doc: Doc, first: int, last: int, excluded: set[int]) -> TextSpa
     if first > last:
         return None
     last = _without_trailing_modifier(doc, first, last)
-    return quoted(doc_text(doc), doc[first].idx, doc[last].idx + len(doc[last]))
+    span = quoted(doc_text(doc), doc[first].idx, doc[last].idx + len(doc[last]))
+    end = doc[last].idx + len(doc[last])
+    if span is not None and span.end == end - 1 and _is_abbreviation(doc[last]):
+        # "helps the U.S.": the period is the abbreviation's, not the clause's.
+        span = TextSpan.of(doc_text(doc), span.start, end)
+    return span
+
+
+def _is_abbreviation(token: Token) -> bool:
+    return len(token.text) > 1 and token.text.endswith(".") and token.text[-2].isalpha()
 
 
 def quoted(text: str, start: int, end: int) -> TextSpan | None:
@@ -177,11 +186,15 @@ def _without_trailing_modifier(doc: Doc, first: int, last: int) -> int:
         token = doc[i]
         if token.is_quote:
             quotes += 1
-        if token.text != "," or quotes % 2 or i == first:
+        if token.text not in (",", "—", "–", "-") or quotes % 2 or i == first:
             continue
         head = _phrase_starting_at(doc, i + 1, last)
-        if head is not None and head.right_edge.i >= last and head.dep_ in _TRAILING_DEPS \
-                and head.tag_ != "VBG":
+        if head is None or head.right_edge.i < last:
+            continue
+        if token.text == "," and head.dep_ in _TRAILING_DEPS and head.tag_ != "VBG":
+            return i - 1
+        if token.text != "," and head.pos_ in ("NOUN", "PROPN") and head.dep_ != "nsubj":
+            # "... into the United States — a move that angered ...": the writer's aside.
             return i - 1
     return last
 
@@ -199,7 +212,8 @@ def _phrase_starting_at(doc: Doc, start: int, last: int) -> Token | None:
 def _skippable(token: Token, excluded: set[int]) -> bool:
     if token.i in excluded or token.is_space:
         return True
-    return token.is_punct and not token.is_quote and token.text not in "?!"
+    # "?" and "!" are part of the words, and so is "%" ("a record 39%").
+    return token.is_punct and not token.is_quote and token.text not in ("?", "!", "%")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -67,6 +67,15 @@ class AttributionLexicon:
     head_suffixes: dict[str, tuple[str, ...]]  # kind -> endings of compound head lemmas
     lemma_fixes: dict[str, str] = field(default_factory=dict)  # surface -> lemma
     object_prepositions: frozenset[str] = frozenset()  # phrases an object content takes along
+    # Cue verbs whose direct object is rarely what is attributed ("told reporters", "maintained
+    # a lead"); every other cue verb's object is its content when it has no clause.
+    no_object_content: frozenset[str] = frozenset()
+    # Cue verbs whose passive with "by" names an author, not a source ("written by").
+    no_passive_cue: frozenset[str] = frozenset()
+    # Attributions that name no one: "X seems to ...", "X is expected to ...", "Asked about ...".
+    raising_verbs: frozenset[str] = frozenset()
+    sourceless_passives: frozenset[str] = frozenset()
+    subjectless_questions: frozenset[str] = frozenset()
 
 
 def cue_lemma(token: Token) -> str:
@@ -109,6 +118,11 @@ def attribution_lexicon() -> AttributionLexicon:
         figure_prepositions=frozenset(cues.get("figure_prepositions", ())),
         lemma_fixes={str(k): str(v) for k, v in cues.get("lemma_fixes", {}).items()},
         object_prepositions=frozenset(cues.get("object_prepositions", ())),
+        no_object_content=frozenset(cues.get("no_object_content", ())),
+        no_passive_cue=frozenset(cues.get("no_passive_cue", ())),
+        raising_verbs=frozenset(cues.get("raising_verbs", ())),
+        sourceless_passives=frozenset(cues.get("sourceless_passives", ())),
+        subjectless_questions=frozenset(cues.get("subjectless_questions", ())),
         pronouns={str(k): v for k, v in sources["pronouns"].items()},
         resolvable_nominals=frozenset(sources["resolvable_nominals"]),
         resolvable_suffixes=tuple(sources.get("resolvable_suffixes", ())),

@@ -85,12 +85,13 @@ def load_polnear(folder: Path, split: str) -> list[GoldArticle]:
 
 def predicted_spans(doc: Doc) -> list[Spans]:
     """The product's attributions (every cue_type) as role spans; a discontinuous content is
-    scored by the stretch covering its pieces, as PolNeAR's start/end are."""
+    scored by the stretch covering its pieces, as PolNeAR's start/end are, and an empty source
+    ("The bill is expected to pass") is no source, as PolNeAR's null."""
     from ..analysis.attribution import extract_attributions
 
     return [
-        {"source": (a.source.start, a.source.end), "cue": (a.cue.start, a.cue.end),
-         "content": (a.content.start, a.content.end)}
+        {"source": (a.source.start, a.source.end) if a.source.text else None,
+         "cue": (a.cue.start, a.cue.end), "content": (a.content.start, a.content.end)}
         for a in extract_attributions(doc)
     ]
 
