@@ -6,7 +6,9 @@ failure cause. Exits 0 without scoring when the ECB+ folder is absent.
 
 With ``--cv``: instead, leave-topics-out cross-validation on the training topics only (5 folds,
 seeds 0..``--cv-seeds``-1): mean B³ F1 of the shipped settings and of each ``--set key=value``
-variant (repeatable; e.g. ``--set story_move_margin=0``), the way docs/stories.md chose them.
+variant (repeatable; e.g. ``--set story_move_margin=0``), the way docs/stories.md chose them,
+with each variant's stream-by-stream difference to the shipped settings (mean, standard error,
+streams better / worse): a gain within about two standard errors is noise.
 
 Usage: python benchmarks/bench_stories.py [--data ../shared/data/ecbplus] [--seed 0] [--with-train]
        python benchmarks/bench_stories.py --cv [--cv-seeds 3] [--set key=value ...]
@@ -29,9 +31,10 @@ from corroborator.evaluation.ecbplus import (  # noqa: E402
     load_ecbplus,
 )
 from corroborator.evaluation.stories import (  # noqa: E402
-    cross_validate,
+    cross_validate_streams,
     evaluate,
     format_evaluation,
+    paired_difference,
 )
 from corroborator.settings import DEFAULT_SETTINGS, Settings  # noqa: E402
 
@@ -57,8 +60,13 @@ def main(argv: list[str] | None = None) -> int:
         train = [d for d in load_ecbplus(args.data) if d.topic not in DEFAULT_TEST_TOPICS]
         variants = {"shipped settings": DEFAULT_SETTINGS}
         variants |= {spec: _variant(spec) for spec in args.variants}
-        for name, f1 in cross_validate(train, variants, range(args.cv_seeds)).items():
-            print(f"{name:<50} mean fold B3 F1 {f1:.4f}")
+        scores = cross_validate_streams(train, variants, range(args.cv_seeds))
+        reference = scores["shipped settings"]
+        for name, f1s in scores.items():
+            diff = paired_difference(f1s, reference)
+            print(f"{name:<50} mean fold B3 F1 {sum(f1s) / len(f1s):.4f}  vs shipped "
+                  f"{diff.mean:+.4f} (SE {diff.standard_error:.4f}; streams better/worse "
+                  f"{diff.better}/{diff.worse})")
         return 0
     seed = None if args.seed < 0 else args.seed
     print(format_evaluation(evaluate(args.data, DEFAULT_TEST_TOPICS, None, seed,

@@ -17,6 +17,7 @@ from corroborator.evaluation.stories import (
     EcbDoc,
     b_cubed,
     ceaf_e,
+    paired_difference,
     score,
     stream_order,
     tfidf_single_pass,
@@ -110,3 +111,15 @@ def test_topic_folds_deal_every_training_topic_once():
     folds = topic_folds([9, 1, 3, 4, 6, 7, 8], folds=3)
     assert folds == [[1, 6, 9], [3, 7], [4, 8]]
     assert sorted(t for fold in folds for t in fold) == [1, 3, 4, 6, 7, 8, 9]
+
+
+def test_paired_difference_compares_stream_by_stream():
+    diff = paired_difference([0.9, 0.8, 0.7], [0.85, 0.8, 0.75])
+    assert diff.mean == pytest.approx(0.0)
+    assert (diff.better, diff.worse) == (1, 1)
+    assert diff.standard_error == pytest.approx(0.05 / 3 ** 0.5)
+    steady = paired_difference([0.91, 0.81, 0.71], [0.9, 0.8, 0.7])
+    assert steady.mean == pytest.approx(0.01) and steady.standard_error == pytest.approx(0.0)
+    assert (steady.better, steady.worse) == (3, 0)
+    with pytest.raises(ValueError):
+        paired_difference([0.9], [0.9, 0.8])

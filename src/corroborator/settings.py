@@ -67,14 +67,6 @@ class Settings:
     # 0.1 chosen by 5-fold leave-topics-out grid on ECB+ training topics.
     story_fact_conflict_penalty: float = 0.1
     story_facts_chars: int = 1500
-    # Subtracted when both sides give ages (in the first ``story_facts_chars``) and share none.
-    story_age_conflict_penalty: float = 0.0
-    # Person salience (each person's share of an article's person mentions): the person share
-    # becomes (1 - ``story_salience_share``) x IDF-weighted name share + ``story_salience_share``
-    # x salience overlap (0..1), and ``story_salience_conflict_penalty`` x (1 - overlap) is
-    # subtracted when both sides name persons.
-    story_salience_share: float = 0.0
-    story_salience_conflict_penalty: float = 0.0
     # The join score blends the whole-story score (centroid, all terms and names) with the mean
     # pair score of the article's ``story_link_members`` closest member articles, with this
     # weight (0 = centroid only): a member-level match resists a centroid drifting to a
