@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from attribution_helpers import by_cue
 from corroborator.analysis.attribution import RECOUNTED, extract_attributions
 from corroborator.analysis.nlp import load_nlp
 
@@ -17,12 +18,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def nlp():
     return load_nlp()
-
-
-def _by_cue(attributions, cue):
-    found = [a for a in attributions if a.cue.text == cue]
-    assert found, f"no attribution with cue {cue!r} in {[a.cue.text for a in attributions]}"
-    return found[0]
 
 
 # (text, cue, source, content)
@@ -67,18 +62,18 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "cue", "source", "content"), CASES)
 def test_form(nlp, text, cue, source, content):
-    found = _by_cue(extract_attributions(nlp(text)), cue)
+    found = by_cue(extract_attributions(nlp(text)), cue)
     assert (found.source.text, found.content.text) == (source, content)
 
 
 def test_relative_pronoun_source_is_named_by_its_antecedent(nlp):
-    found = _by_cue(extract_attributions(nlp(
+    found = by_cue(extract_attributions(nlp(
         "The harbour master, who said the pier was unsafe, closed it on Sunday.")), "said")
     assert found.chain[-1].name == "The harbour master"
 
 
 def test_hoped_is_an_intention_despite_the_lemmatiser(nlp):
-    found = _by_cue(extract_attributions(nlp("The mayor hoped that the road would reopen.")),
+    found = by_cue(extract_attributions(nlp("The mayor hoped that the road would reopen.")),
                     "hoped")
     assert (found.cue_type, found.content.text) == ("intention", "that the road would reopen")
 
@@ -92,8 +87,8 @@ def test_a_recounted_conversation_is_not_a_second_hop(nlp):
     doc = nlp("The nurses' union said managers had told ward staff on Monday that the clinic "
               "would shut.")
     attributions = extract_attributions(doc)
-    said = _by_cue(attributions, "said")
-    told = _by_cue(attributions, "had told")
+    said = by_cue(attributions, "said")
+    told = by_cue(attributions, "had told")
     assert said.cue_type == "speech"
     assert [(c.name, c.kind) for c in said.chain] == [("The nurses' union", "party")]
     assert told.cue_type == RECOUNTED  # kept (PolNeAR marks it) but passes no claim on
@@ -101,6 +96,6 @@ def test_a_recounted_conversation_is_not_a_second_hop(nlp):
 
 def test_speech_reported_by_an_outlet_stays_a_hop(nlp):
     doc = nlp("The Valley Times reported that the minister told parliament the dam was safe.")
-    told = _by_cue(extract_attributions(doc), "told")
+    told = by_cue(extract_attributions(doc), "told")
     assert told.cue_type == "speech"
     assert [c.name for c in told.chain] == ["The Valley Times", "the minister"]

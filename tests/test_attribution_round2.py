@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from attribution_helpers import by_cue
 from corroborator.analysis.attribution import extract_attributions
 from corroborator.analysis.nlp import load_nlp
 
@@ -16,12 +17,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def nlp():
     return load_nlp()
-
-
-def _by_cue(attributions, cue):
-    found = [a for a in attributions if a.cue.text == cue]
-    assert found, f"no attribution with cue {cue!r} in {[a.cue.text for a in attributions]}"
-    return found[0]
 
 
 # (text, cue, source, content)
@@ -67,13 +62,13 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "cue", "source", "content"), CASES)
 def test_round2_form(nlp, text, cue, source, content):
-    found = _by_cue(extract_attributions(nlp(text)), cue)
+    found = by_cue(extract_attributions(nlp(text)), cue)
     assert (found.source.text, found.content.text) == (source, content)
 
 
 def test_a_quote_goes_on_past_a_non_cue_verb_after_its_attribution(nlp):
     text = '"We are ready," Ms Okafor said as she left the hall. "We will win on Monday."'
-    found = _by_cue(extract_attributions(nlp(text)), "said")
+    found = by_cue(extract_attributions(nlp(text)), "said")
     assert found.content.text == text  # PolNeAR's content covers both pieces
     assert [p.text for p in found.content_parts] == ['"We are ready,"',
                                                      '"We will win on Monday."']
@@ -81,7 +76,7 @@ def test_a_quote_goes_on_past_a_non_cue_verb_after_its_attribution(nlp):
 
 def test_a_second_cue_between_quotes_still_splits_them(nlp):
     text = '"We are ready," Ms Okafor said, adding: "We will win on Monday."'
-    found = _by_cue(extract_attributions(nlp(text)), "said")
+    found = by_cue(extract_attributions(nlp(text)), "said")
     assert found.content.text == '"We are ready,"'
 
 
@@ -99,7 +94,7 @@ SOURCELESS = [
 @pytest.mark.parametrize(("text", "cue", "content", "cue_type"), SOURCELESS)
 def test_sourceless_attribution_has_an_empty_source_and_no_chain(nlp, text, cue, content,
                                                                   cue_type):
-    found = _by_cue(extract_attributions(nlp(text)), cue)
+    found = by_cue(extract_attributions(nlp(text)), cue)
     assert (found.source.text, found.content.text, found.cue_type) == ("", content, cue_type)
     assert found.source.start == found.source.end == found.cue.start
     assert found.chain == () and found.source_kind == "unknown"
