@@ -401,3 +401,14 @@ def test_a_one_day_gap_is_minor_only_when_time_zones_can_explain_it():
     assert by_pair[(0, 1)].minor and "UTC-05:00 vs UTC+02:00" in by_pair[(0, 1)].detail
     assert not by_pair[(1, 2)].minor and "one time zone" in by_pair[(1, 2)].detail
     assert set(by_pair) == {(0, 1), (1, 2)}
+
+
+def test_an_explanation_lists_at_most_a_few_names_and_counts_the_rest():
+    outlets = [f"Outlet {n}" for n in range(12)]
+    mentions = [mention(make_claim("The dam failed."), o, f"Source {n}", "official")
+                for n, o in enumerate(outlets)]
+    text = explain("corroborated", mentions, [m.origin for m in mentions], [])
+    assert text.startswith("12 outlets report this from 12 independent origins: Source 0; ")
+    assert "Source 7; and 4 more." in text and "Source 8" not in text
+    few = explain("corroborated", mentions[:3], [m.origin for m in mentions[:3]], [])
+    assert few.endswith("Source 0; Source 1; Source 2.")

@@ -137,11 +137,11 @@ def explain(
         text = f"Only {outlets[0]} reports this (origin: {origins[0]})."
     elif status == "single_origin":
         routes = outlet_routes(mentions, syndicated_outlets or {})
-        text = (f"{n} outlets ({', '.join(outlets)}), all from one origin: {origins[0]} "
+        text = (f"{n} outlets ({_names(outlets)}), all from one origin: {origins[0]} "
                 f"({routes}). That is one source repeated, not confirmation.")
     elif status == "corroborated":
         text = (f"{n} outlets report this from {len(origins)} independent origins: "
-                f"{'; '.join(origins)}.")
+                f"{_names(origins, '; ')}.")
     else:
         text = _conflict_summary(conflicts, mentions, n, origins)
     if evolving:
@@ -151,8 +151,20 @@ def explain(
     if outdated and status != "conflicting":
         text += " " + " ".join(_sentence(c.detail) for c in outdated[:2])
     if hedged:
-        text += f" Hedged by: {', '.join(dict.fromkeys(hedged))}."
+        text += f" Hedged by: {_names(list(dict.fromkeys(hedged)))}."
     return text
+
+
+# Names an explanation lists before "and N more": a 1,000-article story has hundreds of
+# outlets, and the full lists are in the claim's mentions and origins.
+EXPLANATION_NAMES_MAX = 8
+
+
+def _names(names: Sequence[str], separator: str = ", ") -> str:
+    """``names`` joined, the first EXPLANATION_NAMES_MAX of them and "and N more"."""
+    shown = separator.join(names[:EXPLANATION_NAMES_MAX])
+    rest = len(names) - EXPLANATION_NAMES_MAX
+    return f"{shown}{separator}and {rest} more" if rest > 0 else shown
 
 
 def _figure_history(evolving: Sequence[Evolution], mentions: Sequence[Mention]) -> str:
@@ -176,7 +188,7 @@ def _conflict_summary(
     real = sorted(conflicts, key=lambda c: c.outdated)  # outdated figures last
     kinds = sorted({c.kind for c in real})
     sides = {c.between for c in real}
-    named = f"{len(origins)} origin{'s' if len(origins) != 1 else ''} ({'; '.join(origins)})"
+    named = f"{len(origins)} origin{'s' if len(origins) != 1 else ''} ({_names(origins, '; ')})"
     if sides == {"parties"}:
         lead = f"The sides disagree ({', '.join(kinds)}); {named}:"
     elif sides == {"outlets"}:
