@@ -231,3 +231,18 @@ def test_story_log_hands_a_merged_story_past_to_the_survivor():
         ("new", "a1"), ("new", "b1"), ("split", "b2"), ("join", "a2"), ("merge", "a2")]
     # The split event stays with the story split from; b2 has no placement in this log.
     assert [e.kind for e in log.history("story-c", ["b2"])] == []
+
+
+def test_python_api_resumes_and_refuses_without_a_store(tmp_path):
+    import corroborator
+
+    with pytest.raises(ValueError, match="needs a store"):
+        corroborator.analyze([CORPUS / "dam-valley-times.txt"], resume=True)
+    db = tmp_path / "api.db"
+    dam = sorted(p for p in CORPUS.iterdir() if p.name.startswith("dam-"))
+    first = corroborator.analyze([p for p in dam if p.name != "dam-valley-times.txt"], db=db)
+    [before] = [s.story for s in first.stories if "dam-radio-delta" in s.story.article_ids]
+    second = corroborator.analyze([CORPUS / "dam-valley-times.txt"], db=db, resume=True)
+    [after] = [s.story for s in second.stories if "dam-valley-times" in s.story.article_ids]
+    assert after.id in {story_id for story_id, _ in catalogue(db).values()}
+    assert set(before.article_ids) < set(after.article_ids)
