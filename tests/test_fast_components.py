@@ -76,3 +76,15 @@ def test_patterns_beyond_the_python_tests_fall_back_to_spacys_matcher():
     expected, got = ruler(nlp.make_doc(text)), fast(nlp.make_doc(text))
     assert [(t.pos_, t.lemma_) for t in got] == [(t.pos_, t.lemma_) for t in expected]
     assert got[4].pos_ == "PROPN" and got[0].lemma_ == "yes" and got[9].pos_ == "NOUN"
+
+
+def test_a_pipeline_without_the_components_is_left_as_it_is():
+    from corroborator.analysis.fast_components import speed_up
+
+    bare = spacy.blank("en")
+    speed_up(bare)
+    assert bare.pipe_names == []
+    with_ruler = spacy.blank("en")
+    with_ruler.add_pipe("attribute_ruler")
+    speed_up(with_ruler)
+    assert isinstance(with_ruler.get_pipe("attribute_ruler"), IndexedAttributeRuler)

@@ -204,11 +204,18 @@ def _make_cached_lemmatizer(nlp: Language, name: str) -> CachedLemmatizer:
 def speed_up(nlp: Language) -> None:
     """Swap the pipeline's attribute ruler and rule lemmatizer for the stand-ins, in place (same
     names and positions). Each stand-in is built from the stock component, so it is added before
-    the stock one is removed."""
-    swaps = [("attribute_ruler", "corroborator_indexed_attribute_ruler")]
-    if getattr(nlp.get_pipe("lemmatizer"), "mode", "") == "rule":
+    the stock one is removed. A pipeline without them (another model) is left as it is."""
+    swaps = []
+    if isinstance(_pipe(nlp, "attribute_ruler"), AttributeRuler):
+        swaps.append(("attribute_ruler", "corroborator_indexed_attribute_ruler"))
+    lemmatizer = _pipe(nlp, "lemmatizer")
+    if isinstance(lemmatizer, Lemmatizer) and lemmatizer.mode == "rule":
         swaps.append(("lemmatizer", "corroborator_cached_lemmatizer"))
     for name, factory in swaps:
         nlp.add_pipe(factory, name=f"{name}_fast", after=name)
         nlp.remove_pipe(name)
         nlp.rename_pipe(f"{name}_fast", name)
+
+
+def _pipe(nlp: Language, name: str):
+    return nlp.get_pipe(name) if name in nlp.pipe_names else None
