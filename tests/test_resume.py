@@ -71,9 +71,10 @@ def runs(tmp_path_factory):
     after_second, events_second = catalogue(db), events(db)
     with SqliteStore(db) as store:
         generation = store.story_vector_state().generation
-    again = run(SECOND, db=db, include_stored=True)
+    said: list[str] = []
+    again = run(SECOND, db=db, include_stored=True, progress=said.append)
     return {"db": db, "pristine": pristine, "first": first, "second": second, "again": again,
-            "after_first": after_first, "after_second": after_second,
+            "said_again": said, "after_first": after_first, "after_second": after_second,
             "events_first": events_first, "events_second": events_second,
             "generation": generation}
 
@@ -135,6 +136,27 @@ def test_rerunning_the_second_run_changes_nothing(runs):
     shape = [(s.story.id, s.story.article_ids, s.story.history) for s in runs["second"].stories]
     assert [(s.story.id, s.story.article_ids, s.story.history)
             for s in runs["again"].stories] == shape
+
+
+def test_a_rerun_restores_only_the_stories_holding_its_inputs(runs):
+    """Lazy restore: a re-run places nothing, so it reopens just the stories it reports."""
+    holding = {key for key, (_, members) in runs["after_second"].items()
+               if SECOND_IDS & set(members)}
+    [restored] = [m for m in runs["said_again"] if m.startswith("restored")]
+    assert restored.startswith(f"restored {len(holding)} stored stories (the rest as candidates)")
+    assert len(holding) < len(runs["after_second"])
+    assert len(runs["again"].stories) == len(holding)
+
+
+def test_reported_histories_are_those_of_the_whole_log(runs):
+    """The report reads only the touched stories' part of the log; it must not miss any."""
+    from corroborator.resume import StoryLog
+
+    with SqliteStore(runs["db"]) as store:
+        log = StoryLog(r.event for r in store.story_events())
+    for report in (runs["second"], runs["again"]):
+        for story in (s.story for s in report.stories):
+            assert story.history == log.history(story.id, story.article_ids)
 
 
 def test_a_run_killed_half_way_resumes_to_the_same_stories(runs, tmp_path, monkeypatch):

@@ -1,12 +1,21 @@
 """Resumed story grouping: stored stories stay as they are; new articles join them or open new
 ones (``corroborator analyze PATHS --db news.db --with-stored``).
 
-1. *Restore*: every story of the store's catalogue is reopened under its stable key, its
-   members' features recomputed from the analysis cache and their stored embeddings (no parse,
-   no embedding). New stories are numbered from the store's next key.
+1. *Restore*, lazily: a stored story is reopened under its stable key (its members' features
+   recomputed from the analysis cache and their stored embeddings: no parse, no embedding)
+   only when an arrival could join it: it is among the arrival's ``story_candidates`` nearest
+   stories in the candidate index and not ``story_max_gap_days`` away from it (its latest
+   publication is stored), or it holds one of the run's input articles (to be reported). The
+   candidate index holds every stored story without restoring any: the persistent usearch file
+   for large stores, else an exact index filled from the stored member vectors. The one global
+   the scores read, the online IDF's document frequencies, is kept in the store
+   (``story_term_df``) and updated with each placement, so a lazy run decides exactly as one
+   that restored every story first (``lazy=False``, still used by the first run after an
+   upgrade or a change of the story features, which counts the frequencies again).
 2. *Place*: only the articles no stored story holds, in arrival order. Each placement (the
-   stories it changed, any merged away, its decisions) is saved in one transaction, so a killed
-   run loses at most the article being placed and a re-run places only what is missing.
+   stories it changed, any merged away, its decisions, its terms' frequencies) is saved in one
+   transaction, so a killed run loses at most the article being placed and a re-run places
+   only what is missing.
 3. *Report*: the stories *touched* by the run, i.e. those that changed plus those holding an
    input article; a re-run of the same input changes nothing and reports the same stories.
 
@@ -22,6 +31,7 @@ damaged or stale, and saved after the run. See docs/story_index.md.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,19 +46,29 @@ try:
 except ImportError:  # Windows: no advisory locks; one resumed run at a time is then on the user
     fcntl = None  # type: ignore[assignment]
 
+from .analysis.pipeline import ANALYZER_VERSION
 from .embed import Embedder
 from .errors import StoreError
 from .model import Analysis, Story, StoryEvent
 from .settings import Settings
 from .store import SqliteStore, StoredStory, StoryMember
 from .store.rows import article_key
-from .stories import BruteForceIndex, CandidateIndex, OnlineStories
-from .story_features import Features, article_features, story_text
+from .stories import OnlineStories, beyond_gap
+from .story_candidates import BruteForceIndex, CandidateIndex, RecordingIndex, unit
+from .story_features import (
+    DocumentFrequencies,
+    Features,
+    article_features,
+    entity_keys,
+    story_text,
+)
 
 # Loads the analyses of stored articles, given (article id, content hash) pairs, in that order.
 AnalysisLoader = Callable[[Sequence[tuple[str, str]]], list[Analysis]]
 Progress = Callable[[str], None]
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
+# Bump when what the stored document frequencies count changes: stores then count them again.
+STATS_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -68,37 +88,6 @@ def story_index_path(db: str | PathLike[str]) -> Path:
 
 def embedder_id(embedder: Embedder) -> str:
     return getattr(embedder, "model_id", type(embedder).__qualname__)
-
-
-class RecordingIndex:
-    """A ``CandidateIndex`` wrapper that remembers which story keys changed since ``drain``:
-    every story whose centroid moved is upserted, every story merged away removed."""
-
-    def __init__(self, inner: CandidateIndex) -> None:
-        self.inner = inner
-        self.upserted: set[int] = set()
-        self.removed: set[int] = set()
-
-    def upsert(self, key: int, vector: np.ndarray) -> None:
-        self.inner.upsert(key, vector)
-        self.upserted.add(key)
-        self.removed.discard(key)
-
-    def remove(self, key: int) -> None:
-        self.inner.remove(key)
-        self.removed.add(key)
-        self.upserted.discard(key)
-
-    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
-        return self.inner.nearest(vector, k)
-
-    def __len__(self) -> int:
-        return len(self.inner)
-
-    def drain(self) -> tuple[set[int], set[int]]:
-        changed, removed = self.upserted, self.removed
-        self.upserted, self.removed = set(), set()
-        return changed, removed
 
 
 class ResumableStories(OnlineStories):
@@ -124,6 +113,15 @@ class ResumableStories(OnlineStories):
     def finish(self, key: int) -> Story:
         return self._finish(self._open[key])
 
+    def member_ids(self, key: int) -> list[str]:
+        return [m.article_id for m in self._open[key].members]
+
+    def is_open(self, key: int) -> bool:
+        return key in self._open
+
+    def newest(self, key: int) -> datetime | None:
+        return self._open[key].newest
+
 
 @dataclass
 class _Catalogue:
@@ -141,14 +139,15 @@ class _Catalogue:
 def resume_stories(
     store: SqliteStore, analyses: Sequence[Analysis], embedder: Embedder, settings: Settings,
     *, load: AnalysisLoader, index_path: str | PathLike[str],
-    progress: Progress | None = None,
+    progress: Progress | None = None, lazy: bool = True,
 ) -> ResumeResult:
     """Restore the store's stories, place the ``analyses`` no stored story holds, save each
     placement, and return the touched stories (see the module docstring). One resumed run per
-    store at a time: a second one waits for the first (``<store>.resume.lock``)."""
+    store at a time: a second one waits for the first (``<store>.resume.lock``). ``lazy``
+    False restores every stored story up front (same placements, slower: for comparison)."""
     with _exclusive(None if store.path == ":memory:" else Path(f"{store.path}.resume.lock")):
         return _resume(store, analyses, embedder, settings, load, index_path,
-                       progress or (lambda _message: None))
+                       progress or (lambda _message: None), lazy)
 
 
 @contextmanager
@@ -166,29 +165,47 @@ def _exclusive(path: Path | None) -> Iterator[None]:
 
 def _resume(store: SqliteStore, analyses: Sequence[Analysis], embedder: Embedder,
             settings: Settings, load: AnalysisLoader, index_path: str | PathLike[str],
-            say: Progress) -> ResumeResult:
+            say: Progress, lazy: bool) -> ResumeResult:
     catalogue = _Catalogue()
     model_id = embedder_id(embedder)
     _check_embedder(store, model_id)
-    todo = _unplaced([*analyses, *_stored_unplaced(store, analyses, load)],
-                     store.placed_article_ids())
+    arriving = [*analyses, *_stored_unplaced(store, analyses, load)]
+    # Which of them a story holds: looked up by id, not by reading every placed id.
+    todo = _unplaced(arriving, set(store.story_keys_holding(a.article.id for a in arriving)))
     vectors = embedder.encode([story_text(a, settings) for a in todo]) if todo else None
     index, indexed, rebuilt = _candidate_index(store, settings, vectors, model_id, index_path)
     if rebuilt:
         say(f"story index rebuilt from the store: {rebuilt}")
     recorder = RecordingIndex(index)
-    clusterer = ResumableStories(settings, recorder)
-    stored = list(store.stored_stories())
-    for story in stored:
-        _restore(clusterer, story, load, settings, indexed, catalogue)
+    signature = stats_signature(settings)
+    stats_current = store.story_stats_current(signature)
+    lazy = lazy and stats_current  # the first run after an upgrade counts them, eagerly
+    frequencies = StoredFrequencies(store if lazy else None)
+    clusterer = ResumableStories(settings, recorder, frequencies)
+    restorer = _Restorer(store, clusterer, load, settings, catalogue, frequencies,
+                         indexed=indexed or lazy)
+    if lazy:
+        if todo and not indexed:
+            _fill_exact_index(store, recorder)
+        restorer.holding([a.article.id for a in analyses])
+    else:
+        restorer.all()
+        if not stats_current:
+            say("counting the stored stories' document frequencies (once per store)")
+            store.replace_story_stats(frequencies.df, frequencies.count, signature,
+                                      {key: clusterer.newest(key) for key in restorer.restored})
     clusterer.start_keys_at(store.next_story_key())
     recorder.drain()  # restoring is not a change
-    say(f"restored {len(stored)} stored stories; placing {len(todo)} new articles")
+    frequencies.drain()
+    say(f"restored {len(restorer.restored)} stored stories"
+        f"{' (the rest as candidates)' if lazy else ''}; placing {len(todo)} new articles")
     for analysis, vector in zip(todo, vectors if vectors is not None else [], strict=True):
         catalogue.hashes[analysis.article.id] = article_key(analysis.article)
+        if lazy:
+            restorer.candidates(unit(vector), analysis)
         events = clusterer.add(analysis, vector)
-        _save_placement(store, clusterer, recorder, events, catalogue, analysis.article.id,
-                        model_id)
+        _save_placement(store, clusterer, recorder, frequencies, events, catalogue,
+                        analysis.article.id, model_id)
     if todo and indexed:
         from .story_index import AnnStoryIndex, save_story_index
 
@@ -198,8 +215,122 @@ def _resume(store: SqliteStore, analyses: Sequence[Analysis], embedder: Embedder
     catalogue.touched |= {key_of[a.article.id] for a in analyses if a.article.id in key_of}
     stories = _touched_stories(store, clusterer, catalogue)
     hashes = {i: catalogue.hashes[i] for s in stories for i in s.article_ids}
-    return ResumeResult(tuple(stories), hashes, tuple(catalogue.dropped), len(stored),
-                        len(todo), rebuilt)
+    return ResumeResult(tuple(stories), hashes, tuple(catalogue.dropped),
+                        len(restorer.restored), len(todo), rebuilt)
+
+
+def stats_signature(settings: Settings) -> str:
+    """What the stored document frequencies were counted with: the analyzer and the opening
+    the story features read (another value would count other terms, so they are rebuilt)."""
+    return f"df/{STATS_FORMAT};{ANALYZER_VERSION};terms_chars={settings.story_terms_chars}"
+
+
+class StoredFrequencies(DocumentFrequencies):
+    """The online document frequencies of a resumed run: over every placed article, as the
+    eager run counts them. Lazy (``store`` given): a term's stored count is read on its first
+    use (``prefetch`` reads many at once) and this run's placements are counted on top; eager:
+    counted from the restored stories. Either way ``drain`` hands over the terms of the
+    articles placed since the last drain, which the store adds with the placement."""
+
+    def __init__(self, store: SqliteStore | None = None) -> None:
+        super().__init__()
+        self._store = store
+        self._loaded: set[str] = set()
+        self._added: Counter[str] = Counter()
+        self._added_articles = 0
+        if store is not None:
+            self.count = store.story_df_articles()
+
+    def add(self, keys: set[str]) -> None:
+        self.prefetch(keys)  # the stored count first: the placement is counted on top of it
+        super().add(keys)
+        self._added.update(keys)
+        self._added_articles += 1
+
+    def idf(self, key: str) -> float:
+        if self._store is not None and key not in self._loaded:
+            self.prefetch((key,))  # not expected: candidates' terms are prefetched
+        return super().idf(key)
+
+    def prefetch(self, keys: Iterable[str]) -> None:
+        if self._store is None:
+            return
+        missing = [k for k in keys if k not in self._loaded]
+        if missing:
+            self.df.update(self._store.document_frequencies(missing))
+            self._loaded.update(missing)
+
+    def drain(self) -> tuple[Counter[str], int]:
+        added, articles = self._added, self._added_articles
+        self._added, self._added_articles = Counter(), 0
+        return added, articles
+
+
+class _Restorer:
+    """Reopens stored stories in the clusterer under their keys: every one (eager), or each
+    only when an arrival could join it (lazy): it is among the arrival's candidates and not
+    ``story_max_gap_days`` away from it, or it holds one of the run's input articles."""
+
+    def __init__(self, store: SqliteStore, clusterer: ResumableStories, load: AnalysisLoader,
+                 settings: Settings, catalogue: _Catalogue, frequencies: StoredFrequencies, *,
+                 indexed: bool) -> None:
+        self.store, self.clusterer, self.load = store, clusterer, load
+        self.settings, self.catalogue, self.frequencies = settings, catalogue, frequencies
+        self.indexed = indexed
+        self.restored: set[int] = set()
+        self._absent: set[int] = set()  # keys no stored story can be restored from
+
+    def all(self) -> None:
+        for story in self.store.stored_stories():
+            self._reopen(story, counted=False)
+
+    def holding(self, article_ids: Iterable[str]) -> None:
+        for key in sorted(set(self.store.story_keys_holding(article_ids).values())):
+            self._key(key)
+
+    def candidates(self, vector: np.ndarray, analysis: Analysis) -> None:
+        """The stored stories among the arrival's candidates that it could join: the same
+        ``nearest`` query ``OnlineStories.add`` makes next, on the same index."""
+        keys = [key for key, _ in self.clusterer.index.nearest(
+            vector, self.settings.story_candidates)
+            if not self.clusterer.is_open(key) and key not in self._absent]
+        newest = self.store.story_newest(keys)
+        published = _aware(analysis.article.published)
+        for key in keys:
+            if not beyond_gap(newest.get(key), published, self.settings):
+                self._key(key)
+
+    def _key(self, key: int) -> None:
+        if self.clusterer.is_open(key) or key in self._absent:
+            return
+        story = self.store.stored_story(key)
+        if story is None:
+            self._absent.add(key)
+        else:
+            self._reopen(story, counted=True)
+
+    def _reopen(self, story: StoredStory, *, counted: bool) -> None:
+        pairs = [(m.article_id, m.content_hash) for m in story.members]
+        analyses = self.load(pairs)
+        features = [article_features(a, m.vector, self.settings)
+                    for a, m in zip(analyses, story.members, strict=True)]
+        if counted:  # the IDF of the story's terms is read when it is scored
+            self.frequencies.prefetch(set().union(
+                *(set(f.terms) | entity_keys(f.entities) for f in features)))
+        titles = [a.article.title or a.article.text[:80] for a in analyses]
+        self.clusterer.restore(story.key, features, titles, indexed=self.indexed,
+                               counted=counted)
+        self.catalogue.ids[story.key] = story.story_id
+        self.catalogue.members[story.key] = tuple(m.article_id for m in story.members)
+        self.catalogue.hashes.update(pairs)
+        self.restored.add(story.key)
+
+
+def _fill_exact_index(store: SqliteStore, index: CandidateIndex) -> None:
+    """Every stored story's centroid, computed from its members as a restored story computes
+    it (bit for bit: an exact index ranks by it), without restoring the stories."""
+    for key, vectors in store.story_member_vectors():
+        index.upsert(key, unit(np.sum(vectors, axis=0)))
 
 
 def _check_embedder(store: SqliteStore, model_id: str) -> None:
@@ -243,24 +374,12 @@ def _candidate_index(store: SqliteStore, settings: Settings, vectors: np.ndarray
     return index, True, why
 
 
-def _restore(clusterer: ResumableStories, story: StoredStory, load: AnalysisLoader,
-             settings: Settings, indexed: bool, catalogue: _Catalogue) -> None:
-    pairs = [(m.article_id, m.content_hash) for m in story.members]
-    analyses = load(pairs)
-    features = [article_features(a, m.vector, settings)
-                for a, m in zip(analyses, story.members, strict=True)]
-    titles = [a.article.title or a.article.text[:80] for a in analyses]
-    clusterer.restore(story.key, features, titles, indexed=indexed)
-    catalogue.ids[story.key] = story.story_id
-    catalogue.members[story.key] = tuple(m.article_id for m in story.members)
-    catalogue.hashes.update(pairs)
-
-
 def _save_placement(store: SqliteStore, clusterer: ResumableStories, recorder: RecordingIndex,
-                    events: list[StoryEvent], catalogue: _Catalogue, article_id: str,
-                    model_id: str) -> None:
+                    frequencies: StoredFrequencies, events: list[StoryEvent],
+                    catalogue: _Catalogue, article_id: str, model_id: str) -> None:
     """Store what one ``add`` changed, in one transaction, with the events' story ids made
-    stable (a new story's id is the digest of its articles when it is first stored)."""
+    stable (a new story's id is the digest of its articles when it is first stored), the
+    changed stories' latest publication and the placed article's terms."""
     changed, removed = recorder.drain()
     # A story merged away (or moved from) is named by the digest of its articles at that
     # moment: before this placement, or with the newcomer when the newcomer had joined it.
@@ -287,8 +406,11 @@ def _save_placement(store: SqliteStore, clusterer: ResumableStories, recorder: R
     if any(id(e) not in holder for e in events):  # not expected: every change is upserted
         holder |= {id(e): key for key in clusterer.open_keys() for e in clusterer.raw_events(key)}
     resolved = [_resolved(e, catalogue.ids[holder[id(e)]], other_ids) for e in events]
+    df_added, df_articles = frequencies.drain()
     store.save_story_changes(stories, removed, resolved, embedder=model_id,
-                             next_key=clusterer.next_key)
+                             next_key=clusterer.next_key,
+                             newest={key: clusterer.newest(key) for key in changed},
+                             df_added=df_added, df_articles=df_articles)
 
 
 def _resolved(event: StoryEvent, story_id: str, other_ids: dict[str, str]) -> StoryEvent:
@@ -300,7 +422,7 @@ def _resolved(event: StoryEvent, story_id: str, other_ids: dict[str, str]) -> St
 def _touched_stories(store: SqliteStore, clusterer: ResumableStories,
                      catalogue: _Catalogue) -> list[Story]:
     """The touched stories with their stable ids and their whole stored history."""
-    log = StoryLog(r.event for r in store.story_events())
+    log = _touched_log(store, clusterer, catalogue)
     stories = []
     for key in sorted(catalogue.touched):
         story_id = catalogue.ids[key]
@@ -311,6 +433,22 @@ def _touched_stories(store: SqliteStore, clusterer: ResumableStories,
                              article_ids=finished.article_ids,
                              confidence=min(decided, default=1.0), history=history))
     return stories
+
+
+def _touched_log(store: SqliteStore, clusterer: ResumableStories,
+                 catalogue: _Catalogue) -> StoryLog:
+    """The part of the stored log the touched stories' histories read: every merge (who was
+    absorbed by whom), the placements of their members, and the other decisions of them and
+    of every story merged into them; in log order, so histories are those of the whole log."""
+    merges = store.story_merges()
+    absorbed_by = {r.event.other_story_id: r.event.story_id for r in merges
+                   if r.event.other_story_id}
+    owners = {catalogue.ids[key] for key in catalogue.touched}
+    story_ids = owners | {s for s in absorbed_by if _owner(s, absorbed_by) in owners}
+    members = [a for key in catalogue.touched for a in clusterer.member_ids(key)]
+    about = store.story_events_about(members, story_ids)
+    records = {r.id: r for r in [*merges, *about]}
+    return StoryLog(records[i].event for i in sorted(records))
 
 
 class StoryLog:
@@ -362,7 +500,11 @@ def _digest(article_ids: Iterable[str]) -> str:
 
 def _arrival_key(analysis: Analysis) -> tuple[datetime, str]:
     """Publication time, then id: the order ``cluster_stories`` places articles in."""
-    published = analysis.article.published
+    return (_aware(analysis.article.published) or _FAR_FUTURE, analysis.article.id)
+
+
+def _aware(published: datetime | None) -> datetime | None:
+    """A publication time as the story features read it: naive times are UTC."""
     if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)
-    return (published or _FAR_FUTURE, analysis.article.id)
+        return published.replace(tzinfo=UTC)
+    return published

@@ -123,12 +123,14 @@ class OnlineStories:
     reused, merged-away numbers are removed); default ``BruteForceIndex``. The index must start
     empty: the stories' own state (members, terms, names) lives here, not in the index."""
 
-    def __init__(self, settings: Settings, index: CandidateIndex | None = None) -> None:
+    def __init__(self, settings: Settings, index: CandidateIndex | None = None,
+                 frequencies: DocumentFrequencies | None = None) -> None:
         self.settings = settings
         self.index: CandidateIndex = index if index is not None else BruteForceIndex()
         self._open: dict[int, _OpenStory] = {}
         self._titles: dict[str, str] = {}
-        self._frequencies = DocumentFrequencies()
+        # Injectable: a resumed run passes the store's frequencies (resume.StoredFrequencies).
+        self._frequencies = frequencies if frequencies is not None else DocumentFrequencies()
         self._sequence = 0
         self._next_key = 0
         # Symmetric pair scores for the move check (sorted id pair -> score), bounded FIFO.
@@ -360,17 +362,20 @@ class OnlineStories:
                      confidence=min(decided, default=1.0), history=history)
 
     def restore(self, key: int, members: Sequence[Features], titles: Sequence[str], *,
-                indexed: bool = False) -> None:
+                indexed: bool = False, counted: bool = False) -> None:
         """Reopen a stored story under its ``key`` (a resumed run, see resume.py): its members'
         features in their stored order and their display titles. The members count towards the
         online IDF; new stories are numbered above every restored key. ``indexed``: the caller's
         index already holds this story's vector (a persistent index file), so it is not upserted
-        again (at 100k stories that would rebuild the graph one insertion at a time)."""
+        again (at 100k stories that would rebuild the graph one insertion at a time).
+        ``counted``: the frequencies already count these members (a lazy resume restores a
+        story only when it is a candidate, against frequencies kept in the store)."""
         story = _OpenStory(key)
         for features, title in zip(members, titles, strict=True):
             story.add(features)
             self._titles[features.article_id] = title
-            self._frequencies.add(set(features.terms) | entity_keys(features.entities))
+            if not counted:
+                self._frequencies.add(set(features.terms) | entity_keys(features.entities))
         self._open[key] = story
         self._next_key = max(self._next_key, key + 1)
         if not indexed:
@@ -471,9 +476,16 @@ def _average_linkage(a: _OpenStory, b: _OpenStory, frequencies: DocumentFrequenc
 
 
 def _too_far_apart(story: _OpenStory, features: Features, settings: Settings) -> bool:
-    if story.newest is None or features.published is None:
+    return beyond_gap(story.newest, features.published, settings)
+
+
+def beyond_gap(newest: datetime | None, published: datetime | None,
+               settings: Settings) -> bool:
+    """Whether an article published at ``published`` cannot join a story whose latest article
+    is from ``newest``: more than ``story_max_gap_days`` apart (unknown dates never are)."""
+    if newest is None or published is None:
         return False
-    return abs((features.published - story.newest).days) > settings.story_max_gap_days
+    return abs((published - newest).days) > settings.story_max_gap_days
 
 
 

@@ -1,5 +1,6 @@
 """Where a new article looks for its story: the candidate-index protocol and the exact, in-memory
-default (story_index.py holds the persistent approximate one for large stores)."""
+default (story_index.py holds the persistent approximate one for large stores), and a wrapper
+that records which stories changed (resume.py saves those after each placement)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,37 @@ class BruteForceIndex:
 
     def __len__(self) -> int:
         return len(self._vectors)
+
+
+class RecordingIndex:
+    """A ``CandidateIndex`` wrapper that remembers which story keys changed since ``drain``:
+    every story whose centroid moved is upserted, every story merged away removed."""
+
+    def __init__(self, inner: CandidateIndex) -> None:
+        self.inner = inner
+        self.upserted: set[int] = set()
+        self.removed: set[int] = set()
+
+    def upsert(self, key: int, vector: np.ndarray) -> None:
+        self.inner.upsert(key, vector)
+        self.upserted.add(key)
+        self.removed.discard(key)
+
+    def remove(self, key: int) -> None:
+        self.inner.remove(key)
+        self.removed.add(key)
+        self.upserted.discard(key)
+
+    def nearest(self, vector: np.ndarray, k: int) -> list[tuple[int, float]]:
+        return self.inner.nearest(vector, k)
+
+    def __len__(self) -> int:
+        return len(self.inner)
+
+    def drain(self) -> tuple[set[int], set[int]]:
+        changed, removed = self.upserted, self.removed
+        self.upserted, self.removed = set(), set()
+        return changed, removed
 
 
 def unit(vector: np.ndarray) -> np.ndarray:

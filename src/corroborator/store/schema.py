@@ -254,6 +254,24 @@ _CONFLICT_SIDE_COLUMNS = (
     "CHECK (json_valid(b_side_json))",
 )
 
+# What a lazy resumed run needs to restore only the stories an arrival could join (resume.py):
+# the document frequencies the story scores' IDF reads (over every placed article's terms and
+# typed entity names), kept up to date with each placement; and each story's latest publication
+# time, so that stories too old to be joined are never restored. ``df_articles`` is NULL until
+# the table is first built from the stored stories (stores older than this migration), and
+# ``df_signature`` names the feature extraction it was counted with (rebuilt when it changes).
+_STORY_STATS_TABLES = (
+    """CREATE TABLE story_term_df (
+        term TEXT PRIMARY KEY,     -- a term, or 'person:name', 'place:name', 'org:name'
+        df INTEGER NOT NULL CHECK (df > 0)  -- placed articles whose features hold it
+    ) WITHOUT ROWID""",
+    "ALTER TABLE story_vector_state ADD COLUMN df_articles INTEGER",
+    "ALTER TABLE story_vector_state ADD COLUMN df_signature TEXT NOT NULL DEFAULT ''",
+    # ISO-8601 with offset; NULL when unknown or no member is dated (the story is then restored
+    # whenever it is a candidate, as it may be joined).
+    "ALTER TABLE story_vectors ADD COLUMN newest TEXT",
+)
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "articles, analysis cache and per-article facts", _ARTICLE_TABLES),
     Migration(2, "stories, claim groups, mentions, conflicts, framing, runs, problems",
@@ -264,6 +282,8 @@ MIGRATIONS: list[Migration] = [
               _STORY_MEMBER_TABLES),
     Migration(5, "conflicts: outdated flag and the mentions on each side",
               _CONFLICT_SIDE_COLUMNS),
+    Migration(6, "story document frequencies and latest publication (lazy resumed runs)",
+              _STORY_STATS_TABLES),
 ]
 
 _MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
