@@ -1,17 +1,17 @@
 """Resumed story grouping: stored stories stay as they are; new articles join them or open new
-ones (``corroborator analyze PATHS --db news.db --with-stored``).
+ones (``corroborator analyze PATHS --db news.db --with-stored``). This module is the run: its
+entry ``resume_stories``, placing the new articles, saving each placement and reporting; which
+stored stories to reopen, and the state that makes reopening few of them exact, is in
+resume_lazy.py.
 
-1. *Restore*, lazily: a stored story is reopened under its stable key (its members' features
-   recomputed from the analysis cache and their stored embeddings: no parse, no embedding)
-   only when an arrival could join it: it is among the arrival's ``story_candidates`` nearest
-   stories in the candidate index and not ``story_max_gap_days`` away from it (its latest
-   publication is stored), or it holds one of the run's input articles (to be reported). The
-   candidate index holds every stored story without restoring any: the persistent usearch file
-   for large stores, else an exact index filled from the stored member vectors. The one global
-   the scores read, the online IDF's document frequencies, is kept in the store
-   (``story_term_df``) and updated with each placement, so a lazy run decides exactly as one
-   that restored every story first (``lazy=False``, still used by the first run after an
-   upgrade or a change of the story features, which counts the frequencies again).
+1. *Restore*, lazily (resume_lazy.py): a stored story is reopened under its stable key (its
+   members' features recomputed from the analysis cache and their stored embeddings: no
+   parse, no embedding) only when an arrival could join it (among its ``story_candidates``
+   nearest and within ``story_max_gap_days``) or it holds one of the run's input articles (to
+   be reported). The candidate index holds every stored story and the store keeps the online
+   IDF's document frequencies, so a lazy run decides exactly as one that restored every story
+   first (``lazy=False``, still used by the first run after an upgrade or a change of the
+   story features, which counts the frequencies again).
 2. *Place*: only the articles no stored story holds, in arrival order. Each placement (the
    stories it changed, any merged away, its decisions, its terms' frequencies) is saved in one
    transaction, so a killed run loses at most the article being placed and a re-run places
@@ -31,8 +31,7 @@ damaged or stale, and saved after the run. See docs/story_index.md.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,29 +45,33 @@ try:
 except ImportError:  # Windows: no advisory locks; one resumed run at a time is then on the user
     fcntl = None  # type: ignore[assignment]
 
-from .analysis.pipeline import ANALYZER_VERSION
 from .embed import Embedder
 from .errors import StoreError
 from .model import Analysis, Story, StoryEvent
+from .resume_lazy import (
+    STATS_FORMAT,
+    AnalysisLoader,
+    Progress,
+    StoredFrequencies,
+    StoryRestorer,
+    aware,
+    stats_signature,
+)
 from .settings import Settings
 from .store import SqliteStore, StoredStory, StoryMember
 from .store.rows import article_key
-from .stories import OnlineStories, beyond_gap
+from .stories import OnlineStories
 from .story_candidates import BruteForceIndex, CandidateIndex, RecordingIndex, unit
-from .story_features import (
-    DocumentFrequencies,
-    Features,
-    article_features,
-    entity_keys,
-    story_text,
-)
+from .story_features import Features, story_text
 
-# Loads the analyses of stored articles, given (article id, content hash) pairs, in that order.
-AnalysisLoader = Callable[[Sequence[tuple[str, str]]], list[Analysis]]
-Progress = Callable[[str], None]
+# The public names; those defined in resume_lazy.py are re-exported, as callers import them here.
+__all__ = [
+    "STATS_FORMAT", "AnalysisLoader", "Progress", "ResumableStories", "ResumeResult",
+    "StoredFrequencies", "StoryLog", "embedder_id", "resume_stories", "stats_signature",
+    "story_index_path",
+]
+
 _FAR_FUTURE = datetime.max.replace(tzinfo=UTC)
-# Bump when what the stored document frequencies count changes: stores then count them again.
-STATS_FORMAT = 1
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,12 @@ class _Catalogue:
     touched: set[int] = field(default_factory=set)
     dropped: list[str] = field(default_factory=list)
 
+    def remember(self, story: StoredStory) -> None:
+        """A stored story reopened by this run: its stable id, members and their hashes."""
+        self.ids[story.key] = story.story_id
+        self.members[story.key] = tuple(m.article_id for m in story.members)
+        self.hashes.update((m.article_id, m.content_hash) for m in story.members)
+
     def key_of(self) -> dict[str, int]:
         return {a: key for key, ids in self.members.items() for a in ids}
 
@@ -177,23 +186,17 @@ def _resume(store: SqliteStore, analyses: Sequence[Analysis], embedder: Embedder
     if rebuilt:
         say(f"story index rebuilt from the store: {rebuilt}")
     recorder = RecordingIndex(index)
-    signature = stats_signature(settings)
-    stats_current = store.story_stats_current(signature)
+    stats_current = store.story_stats_current(stats_signature(settings))
     lazy = lazy and stats_current  # the first run after an upgrade counts them, eagerly
     frequencies = StoredFrequencies(store if lazy else None)
     clusterer = ResumableStories(settings, recorder, frequencies)
-    restorer = _Restorer(store, clusterer, load, settings, catalogue, frequencies,
-                         indexed=indexed or lazy)
+    restorer = StoryRestorer(store, clusterer, load, settings, frequencies,
+                             indexed=indexed or lazy, on_reopen=catalogue.remember)
     if lazy:
-        if todo and not indexed:
-            _fill_exact_index(store, recorder)
-        restorer.holding([a.article.id for a in analyses])
+        restorer.lazily([a.article.id for a in analyses],
+                        fill=recorder if todo and not indexed else None)
     else:
-        restorer.all()
-        if not stats_current:
-            say("counting the stored stories' document frequencies (once per store)")
-            store.replace_story_stats(frequencies.df, frequencies.count, signature,
-                                      {key: clusterer.newest(key) for key in restorer.restored})
+        restorer.eagerly(say, recount=not stats_current)
     clusterer.start_keys_at(store.next_story_key())
     recorder.drain()  # restoring is not a change
     frequencies.drain()
@@ -217,120 +220,6 @@ def _resume(store: SqliteStore, analyses: Sequence[Analysis], embedder: Embedder
     hashes = {i: catalogue.hashes[i] for s in stories for i in s.article_ids}
     return ResumeResult(tuple(stories), hashes, tuple(catalogue.dropped),
                         len(restorer.restored), len(todo), rebuilt)
-
-
-def stats_signature(settings: Settings) -> str:
-    """What the stored document frequencies were counted with: the analyzer and the opening
-    the story features read (another value would count other terms, so they are rebuilt)."""
-    return f"df/{STATS_FORMAT};{ANALYZER_VERSION};terms_chars={settings.story_terms_chars}"
-
-
-class StoredFrequencies(DocumentFrequencies):
-    """The online document frequencies of a resumed run: over every placed article, as the
-    eager run counts them. Lazy (``store`` given): a term's stored count is read on its first
-    use (``prefetch`` reads many at once) and this run's placements are counted on top; eager:
-    counted from the restored stories. Either way ``drain`` hands over the terms of the
-    articles placed since the last drain, which the store adds with the placement."""
-
-    def __init__(self, store: SqliteStore | None = None) -> None:
-        super().__init__()
-        self._store = store
-        self._loaded: set[str] = set()
-        self._added: Counter[str] = Counter()
-        self._added_articles = 0
-        if store is not None:
-            self.count = store.story_df_articles()
-
-    def add(self, keys: set[str]) -> None:
-        self.prefetch(keys)  # the stored count first: the placement is counted on top of it
-        super().add(keys)
-        self._added.update(keys)
-        self._added_articles += 1
-
-    def idf(self, key: str) -> float:
-        if self._store is not None and key not in self._loaded:
-            self.prefetch((key,))  # not expected: candidates' terms are prefetched
-        return super().idf(key)
-
-    def prefetch(self, keys: Iterable[str]) -> None:
-        if self._store is None:
-            return
-        missing = [k for k in keys if k not in self._loaded]
-        if missing:
-            self.df.update(self._store.document_frequencies(missing))
-            self._loaded.update(missing)
-
-    def drain(self) -> tuple[Counter[str], int]:
-        added, articles = self._added, self._added_articles
-        self._added, self._added_articles = Counter(), 0
-        return added, articles
-
-
-class _Restorer:
-    """Reopens stored stories in the clusterer under their keys: every one (eager), or each
-    only when an arrival could join it (lazy): it is among the arrival's candidates and not
-    ``story_max_gap_days`` away from it, or it holds one of the run's input articles."""
-
-    def __init__(self, store: SqliteStore, clusterer: ResumableStories, load: AnalysisLoader,
-                 settings: Settings, catalogue: _Catalogue, frequencies: StoredFrequencies, *,
-                 indexed: bool) -> None:
-        self.store, self.clusterer, self.load = store, clusterer, load
-        self.settings, self.catalogue, self.frequencies = settings, catalogue, frequencies
-        self.indexed = indexed
-        self.restored: set[int] = set()
-        self._absent: set[int] = set()  # keys no stored story can be restored from
-
-    def all(self) -> None:
-        for story in self.store.stored_stories():
-            self._reopen(story, counted=False)
-
-    def holding(self, article_ids: Iterable[str]) -> None:
-        for key in sorted(set(self.store.story_keys_holding(article_ids).values())):
-            self._key(key)
-
-    def candidates(self, vector: np.ndarray, analysis: Analysis) -> None:
-        """The stored stories among the arrival's candidates that it could join: the same
-        ``nearest`` query ``OnlineStories.add`` makes next, on the same index."""
-        keys = [key for key, _ in self.clusterer.index.nearest(
-            vector, self.settings.story_candidates)
-            if not self.clusterer.is_open(key) and key not in self._absent]
-        newest = self.store.story_newest(keys)
-        published = _aware(analysis.article.published)
-        for key in keys:
-            if not beyond_gap(newest.get(key), published, self.settings):
-                self._key(key)
-
-    def _key(self, key: int) -> None:
-        if self.clusterer.is_open(key) or key in self._absent:
-            return
-        story = self.store.stored_story(key)
-        if story is None:
-            self._absent.add(key)
-        else:
-            self._reopen(story, counted=True)
-
-    def _reopen(self, story: StoredStory, *, counted: bool) -> None:
-        pairs = [(m.article_id, m.content_hash) for m in story.members]
-        analyses = self.load(pairs)
-        features = [article_features(a, m.vector, self.settings)
-                    for a, m in zip(analyses, story.members, strict=True)]
-        if counted:  # the IDF of the story's terms is read when it is scored
-            self.frequencies.prefetch(set().union(
-                *(set(f.terms) | entity_keys(f.entities) for f in features)))
-        titles = [a.article.title or a.article.text[:80] for a in analyses]
-        self.clusterer.restore(story.key, features, titles, indexed=self.indexed,
-                               counted=counted)
-        self.catalogue.ids[story.key] = story.story_id
-        self.catalogue.members[story.key] = tuple(m.article_id for m in story.members)
-        self.catalogue.hashes.update(pairs)
-        self.restored.add(story.key)
-
-
-def _fill_exact_index(store: SqliteStore, index: CandidateIndex) -> None:
-    """Every stored story's centroid, computed from its members as a restored story computes
-    it (bit for bit: an exact index ranks by it), without restoring the stories."""
-    for key, vectors in store.story_member_vectors():
-        index.upsert(key, unit(np.sum(vectors, axis=0)))
 
 
 def _check_embedder(store: SqliteStore, model_id: str) -> None:
@@ -500,11 +389,5 @@ def _digest(article_ids: Iterable[str]) -> str:
 
 def _arrival_key(analysis: Analysis) -> tuple[datetime, str]:
     """Publication time, then id: the order ``cluster_stories`` places articles in."""
-    return (_aware(analysis.article.published) or _FAR_FUTURE, analysis.article.id)
+    return (aware(analysis.article.published) or _FAR_FUTURE, analysis.article.id)
 
-
-def _aware(published: datetime | None) -> datetime | None:
-    """A publication time as the story features read it: naive times are UTC."""
-    if published is not None and published.tzinfo is None:
-        return published.replace(tzinfo=UTC)
-    return published
