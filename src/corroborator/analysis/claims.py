@@ -11,7 +11,7 @@ regression trained on ClaimBuster). The claim keeps the learned probability as i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
@@ -28,6 +28,7 @@ from ..model import (
 from ..settings import Settings
 from .attribution_spans import claim_content
 from .checkworthy import ACTOR_LABELS, PLACE_LABELS, load_model, rule_features
+from .nlp import doc_text
 
 # Words that negate the whole assertion even without a syntactic "neg" child.
 NEGATING_WORDS = frozenset({"no", "none", "nobody", "nothing", "never", "neither", "denied",
@@ -49,7 +50,7 @@ def extract_claims(
 ) -> list[Claim]:
     claims: list[Claim] = []
     model = load_model()
-    text = doc.text  # Doc.text re-joins every token on each access: read it once
+    text = doc_text(doc)  # Doc.text re-joins every token on each access: cached on the doc
     speech = _speech_attributions(attributions)
     for sent in doc.sents:
         if not sent.text.strip():
@@ -125,20 +126,48 @@ def checkworthiness(
     attribution: Attribution | None,
 ) -> float:
     """Rule score in 0..1: each kind of checkable specific adds weight."""
-    words = [t for t in sent if not t.is_punct and not t.is_space]
-    if len(words) < MIN_CLAIM_TOKENS or sent.text.rstrip().endswith("?"):
+    shape = _SentenceShape.of(sent)
+    if shape.words < MIN_CLAIM_TOKENS or sent.text.rstrip().endswith("?"):
         return 0.0
-    has_verb = any(t.pos_ in ("VERB", "AUX") for t in sent)
-    if not has_verb:
+    if not shape.has_verb:
         return 0.0
     score = 0.2
     score += 0.35 if quantities else 0.0
     score += 0.2 if dates else 0.0
     score += 0.25 if any(e.label in ACTOR_LABELS | PLACE_LABELS for e in entities) else 0.0
     score += 0.25 if attribution is not None else 0.0
-    score += 0.15 if _has_event_verb(sent) else 0.0
-    score += 0.15 if _has_noun_subject(sent) else 0.0
+    score += 0.15 if shape.has_event_verb else 0.0
+    score += 0.15 if shape.has_noun_subject else 0.0
     return min(score, 1.0)
+
+
+@dataclass(frozen=True)
+class _SentenceShape:
+    """What the rule score reads from a sentence's tokens, gathered in one pass (each separate
+    scan built a spaCy Token per word again)."""
+    words: int  # tokens that are neither punctuation nor space
+    has_verb: bool  # a verb or auxiliary
+    # A lexical verb other than a bare copula ("is", "was") signals an event or action.
+    has_event_verb: bool
+    # "Police responded with tear gas": a concrete actor doing something is checkable even
+    # without a named entity; pronoun subjects ("it was", "they said") are not enough alone.
+    has_noun_subject: bool
+
+    @classmethod
+    def of(cls, sent: Span) -> _SentenceShape:
+        words, verb, event, subject = 0, False, False, False
+        for t in sent:
+            pos = t.pos_
+            if not t.is_punct and not t.is_space:
+                words += 1
+            if pos == "VERB":
+                verb = True
+                event = event or t.lemma_ not in ("be", "have")
+            elif pos == "AUX":
+                verb = True
+            if not subject and pos in ("NOUN", "PROPN"):
+                subject = t.dep_ in ("nsubj", "nsubjpass")
+        return cls(words, verb, event, subject)
 
 
 def is_negated(doc: Doc, claim: TextSpan, attribution: Attribution | None) -> bool:
@@ -158,17 +187,6 @@ def is_negated(doc: Doc, claim: TextSpan, attribution: Attribution | None) -> bo
         t.lower_ in NEGATING_WORDS and t.dep_ in ("det", "nsubj", "nsubjpass", "ROOT")
         for t in span
     )
-
-
-def _has_event_verb(sent: Span) -> bool:
-    # A lexical verb other than a bare copula ("is", "was") signals an event or action.
-    return any(t.pos_ == "VERB" and t.lemma_ not in ("be", "have") for t in sent)
-
-
-def _has_noun_subject(sent: Span) -> bool:
-    # "Police responded with tear gas": a concrete actor doing something is checkable even
-    # without a named entity; pronoun subjects ("it was", "they said") are not enough alone.
-    return any(t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") for t in sent)
 
 
 def _speech_attributions(attributions: Sequence[Attribution]) -> list[Attribution]:

@@ -31,6 +31,9 @@ from spacy.tokens._retokenize import set_token_attrs
 # Token attributes the ruler's patterns may test in Python, and how to read them from a Token.
 _READERS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "IS_SPACE": "is_space"}
 _FIELDS = tuple(_READERS)
+assert _FIELDS == ("TAG", "LOWER", "DEP", "IS_SPACE")  # the order _applications reads rows in
+# Distinct token rows whose one-token matches are remembered (~200 bytes each).
+_ROW_CACHE_SIZE = 200_000
 # Attributes whose equality or IN values index the patterns, most selective first.
 _INDEX_KEYS = ("LOWER", "TAG", "DEP", "IS_SPACE")
 
@@ -50,6 +53,7 @@ class IndexedAttributeRuler:
         # (attribute, value) of a first token -> patterns that may start there
         self.index: dict[tuple[str, object], list[_Pattern]] = {}
         self.unindexed: list[_Pattern] = []
+        self.row_cache: dict[tuple, tuple[tuple[tuple[int, int], ...], tuple[_Pattern, ...]]] = {}
         self.matcher = Matcher(ruler.vocab, validate=False)
         for pattern_id, entry in enumerate(ruler.patterns):
             for alternative in entry["patterns"]:
@@ -69,12 +73,15 @@ class IndexedAttributeRuler:
 
     def _applications(self, doc: Doc) -> list[tuple[int, int]]:
         """(pattern id, token index) of every match, found on the unmodified doc as spaCy does."""
-        rows = [tuple(getattr(token, _READERS[field]) for field in _FIELDS) for token in doc]
+        # The row holds the _FIELDS values in their order (TAG, LOWER, DEP, IS_SPACE).
+        rows = [(token.tag_, token.lower_, token.dep_, token.is_space) for token in doc]
         found: list[tuple[int, int]] = []
+        cache = self.row_cache
         for start, row in enumerate(rows):
-            candidates = [pattern for field, value in zip(_FIELDS, row, strict=True)
-                          for pattern in self.index.get((field, value), ())]
-            for pattern in candidates + self.unindexed:
+            single_hits, longer = cache.get(row) or self._by_row(row)
+            for pattern_id, offset in single_hits:
+                found.append((pattern_id, start + offset))
+            for pattern in longer:
                 if pattern.matches(rows, start):
                     found.append((pattern.id, start + self._offset(pattern.id, len(pattern.tests))))
         if not len(self.matcher):
@@ -84,6 +91,25 @@ class IndexedAttributeRuler:
             pattern_id = int(strings[match_id])
             found.append((pattern_id, start + self._offset(pattern_id, end - start)))
         return found
+
+    def _by_row(self, row: tuple) -> tuple[tuple[tuple[int, int], ...], tuple[_Pattern, ...]]:
+        """For a token's attribute row: the (pattern id, offset) of every one-token pattern it
+        matches, and the longer patterns that may start at it (they also test later tokens).
+        One-token tests read only the row, so the answer is kept per distinct row: a news
+        article repeats most of its (tag, word, dependency) rows, and testing each pattern at
+        every token was most of this component's time."""
+        cached = self.row_cache.get(row)
+        if cached is not None:
+            return cached
+        candidates = [pattern for field, value in zip(_FIELDS, row, strict=True)
+                      for pattern in self.index.get((field, value), ())] + self.unindexed
+        single_hits = tuple((pattern.id, self._offset(pattern.id, 1)) for pattern in candidates
+                            if len(pattern.tests) == 1 and pattern.matches([row], 0))
+        cached = (single_hits, tuple(p for p in candidates if len(p.tests) != 1))
+        if len(self.row_cache) >= _ROW_CACHE_SIZE:
+            self.row_cache.clear()  # bounded memory in a long-running process
+        self.row_cache[row] = cached
+        return cached
 
     def _offset(self, pattern_id: int, length: int) -> int:
         """The matched token the attributes go to, as spaCy's ``span[index]`` picks it."""

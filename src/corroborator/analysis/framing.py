@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Token
 
 from ..model import FramingTerm, TextSpan
 from .lexicon import load_lexicon
-from .nlp import doc_text, token_lowers
+from .nlp import doc_text, token_lemmas, token_lowers
 
 # Auxiliary forms folded to one word so "was/were/have been killed" match "were killed".
 _AUXILIARIES = {"am": "be", "is": "be", "are": "be", "was": "be", "were": "be", "been": "be",
@@ -102,8 +102,8 @@ def _matches(doc: Doc, forms: list[tuple[str, str]], start: int, entry: _Term) -
 
 def _folded_forms(doc: Doc) -> list[tuple[str, str]]:
     """Each token's folded lower-case form and folded lemma, read from the doc once."""
-    return [(_fold_cached(lower), _fold_cached(token.lemma_))
-            for lower, token in zip(token_lowers(doc), doc, strict=True)]
+    return [(_fold_cached(lower), _fold_cached(lemma))
+            for lower, lemma in zip(token_lowers(doc), token_lemmas(doc), strict=True)]
 
 
 @lru_cache(maxsize=65536)
@@ -167,7 +167,8 @@ def _actor_mentions(doc: Doc) -> list[tuple[Token, int, int, str, str]]:
     settings = load_lexicon("framing")["_actors"]
     rebels = class_words("rebels")
     mentions = []
-    for ent in doc.ents:
+    entities = doc.ents  # built anew (a Span per entity) at each access: read once
+    for ent in entities:
         if ent.label_ not in ("ORG", "NORP"):
             continue
         words = [t for t in ent if t.dep_ not in ("det", "case") and not t.is_punct]
@@ -177,9 +178,13 @@ def _actor_mentions(doc: Doc) -> list[tuple[Token, int, int, str, str]]:
         term = doc[start:end].text.lower()
         referent = ARMED_ACTOR if _tied_to(ent.root, rebels) else ACTOR
         mentions.append((ent.root, start, end, referent, term))
-    in_entity = {t.i for ent in doc.ents for t in ent}
-    for token in doc:
-        if token.i not in in_entity and _is_description(token, settings["descriptions"]):
+    in_entity = {i for ent in entities for i in range(ent.start, ent.end)}
+    heads = frozenset(settings["descriptions"])
+    for i, lower in enumerate(token_lowers(doc)):
+        if lower not in heads or i in in_entity:
+            continue  # most tokens: no need to build a spaCy Token for them
+        token = doc[i]
+        if _is_description(token, settings["descriptions"]):
             modifiers = [c for c in token.lefts if c.dep_ in ("compound", "amod")]
             start = modifiers[0].i if modifiers else token.i
             term = " ".join(t.lower_ for t in doc[start:token.i + 1])

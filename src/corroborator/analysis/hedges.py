@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Hedge, TextSpan
 from .lexicon import load_lexicon
-from .nlp import doc_text
+from .nlp import doc_text, token_lemmas, token_lowers, token_tags
 
 # A pattern word and the fine tag it requires (None: any tag).
 _Pattern = tuple[tuple[str, str | None], ...]
@@ -56,19 +56,22 @@ class _Tokens:
     lemmas: list[str]  # lower-cased
     tags: list[str]
 
-    @classmethod
-    def of(cls, doc: Doc) -> _Tokens:
-        return cls([t.lower_ for t in doc], [t.lemma_.lower() for t in doc], [t.tag_ for t in doc])
-
 
 def _all_matches(doc: Doc) -> list[_Match]:
-    words = _word_set("words")
-    matches = [_Match(t.i, t.i + 1) for t in doc if t.lower_ in words and not _in_name(t)]
-    matches += [_Match(t.i, t.i + 1) for t in doc if _is_attribution_verb(t)]
-    tokens = _Tokens.of(doc)
-    matches += _phrase_matches(tokens, "phrases", verification=False)
-    matches += _phrase_matches(tokens, "verification", verification=True)
-    return matches
+    """Hedge words, then hedging attribution verbs, then phrases (the order ``_longest_first``
+    breaks ties by), read in one pass over the doc."""
+    words, verbs = _word_set("words"), _word_set("attribution_verbs")
+    lowers = token_lowers(doc)
+    lemmas = [lemma.lower() for lemma in token_lemmas(doc)]
+    # Only tokens with a hedge word or verb are built as spaCy Tokens for the finer tests.
+    word_matches = [_Match(i, i + 1) for i, lower in enumerate(lowers)
+                    if lower in words and not _in_name(doc[i])]
+    verb_matches = [_Match(i, i + 1) for i, lemma in enumerate(lemmas)
+                    if lemma in verbs and _is_attribution_verb(doc[i])]
+    tokens = _Tokens(lowers, lemmas, token_tags(doc))
+    return (word_matches + verb_matches
+            + _phrase_matches(tokens, "phrases", verification=False)
+            + _phrase_matches(tokens, "verification", verification=True))
 
 
 def _phrase_matches(tokens: _Tokens, section: str, verification: bool) -> list[_Match]:

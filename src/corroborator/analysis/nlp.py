@@ -38,6 +38,8 @@ def doc_text(doc: Doc) -> str:
 
 
 _LOWERS_KEY = "corroborator.lowers"
+_LEMMAS_KEY = "corroborator.lemmas"
+_TAGS_KEY = "corroborator.tags"
 
 
 def token_lowers(doc: Doc) -> list[str]:
@@ -47,6 +49,28 @@ def token_lowers(doc: Doc) -> list[str]:
     if lowers is None:
         lowers = doc.user_data[_LOWERS_KEY] = [token.lower_ for token in doc]
     return lowers
+
+
+def token_lemmas(doc: Doc) -> list[str]:
+    """Every token's ``lemma_`` (as spaCy writes it), read once per doc and kept on it."""
+    _read_lemmas_and_tags(doc)
+    return doc.user_data[_LEMMAS_KEY]
+
+
+def token_tags(doc: Doc) -> list[str]:
+    """Every token's fine-grained ``tag_``, read once per doc and kept on it."""
+    _read_lemmas_and_tags(doc)
+    return doc.user_data[_TAGS_KEY]
+
+
+def _read_lemmas_and_tags(doc: Doc) -> None:
+    if _LEMMAS_KEY in doc.user_data:
+        return
+    lemmas, tags = [], []
+    for token in doc:  # one walk for both: each step builds a spaCy Token
+        lemmas.append(token.lemma_)
+        tags.append(token.tag_)
+    doc.user_data[_LEMMAS_KEY], doc.user_data[_TAGS_KEY] = lemmas, tags
 
 
 @lru_cache(maxsize=4)

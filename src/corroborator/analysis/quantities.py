@@ -57,10 +57,13 @@ class _Reading:
 def extract_quantities(doc: Doc) -> list[Quantity]:
     """Every amount in ``doc`` with its counted noun and qualifier, in text order."""
     blocked = _blocked_tokens(doc)
+    lowers = token_lowers(doc)
     found: list[Quantity] = []
     i = 0
     while i < len(doc):
-        reading = _vague_at(doc, i) or _quantity_at(doc, i, blocked)
+        reading = _vague_at(doc, i) or (
+            _quantity_at(doc, i, blocked) if _may_start_number(lowers[i]) else None
+        )
         if reading is None:
             i += 1
             continue
@@ -91,6 +94,13 @@ def _quantity_at(doc: Doc, i: int, blocked: set[int]) -> _Reading | None:
     if not reading.unit and _DIGITS.match(doc[number.start].lower_) is None:
         return None  # "one of them", "a dozen": a word number counts something or nothing
     return reading
+
+
+def _may_start_number(lower: str) -> bool:
+    """Whether ``_read_number`` can read a number at a token with this ``lower_`` (asked at
+    every token first: most are words, and reading one builds several spaCy Tokens)."""
+    return lower in ("a", "an") or _DIGITS.match(lower) is not None or (
+        lower in _lexicon()["number_words"])
 
 
 def _read_number(doc: Doc, i: int) -> _Number | None:
@@ -274,13 +284,19 @@ def _blocked_tokens(doc: Doc) -> set[int]:
     text = doc_text(doc)
     char_ranges = date_expression_spans(text)
     char_ranges += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
-    blocked = {t.i for t in doc if any(t.idx < e and s < _end(t) for s, e in char_ranges)}
+    blocked: set[int] = set()
     for ent in doc.ents:
         if ent.label_ in _BLOCK_LABELS or (ent.label_ == "DATE" and _is_calendar_date(ent)) or \
                 (ent.label_ in _NAME_LABELS and any(t.is_title and t.is_alpha for t in ent)):
             blocked.update(range(ent.start, ent.end))
-    blocked.update(t.i for t in doc if _is_not_an_amount(t))
-    blocked.update(i for t in doc if _is_score(t) for i in (t.i - 1, t.i + 1))
+    lowers = token_lowers(doc)
+    for t in doc:  # one pass: each test below used to walk the whole doc
+        if char_ranges and any(t.idx < e and s < _end(t) for s, e in char_ranges):
+            blocked.add(t.i)
+        if _may_not_be_an_amount(t, lowers) and _is_not_an_amount(t):
+            blocked.add(t.i)
+        if lowers[t.i] == "-" and _is_score(t):
+            blocked.update((t.i - 1, t.i + 1))
     return blocked
 
 
@@ -304,6 +320,15 @@ def _is_calendar_date(ent) -> bool:
                                 and t.lower_ not in ("between", "and", "to"))
         for t in ent
     )
+
+
+def _may_not_be_an_amount(token: Token, lowers: list[str]) -> bool:
+    """A cheap necessary condition of ``_is_not_an_amount`` (each of its tests needs a colon, a
+    leading digit, a time word after, or a number-like token)."""
+    lower = lowers[token.i]
+    following = lowers[token.i + 1] if token.i + 1 < len(lowers) else ""
+    return (":" in lower or lower[:1].isdigit() or following in _TIME_WORDS
+            or token.like_num)
 
 
 def _is_not_an_amount(token: Token) -> bool:
