@@ -134,6 +134,8 @@ def _over_time(
     revised = says_revised(late)
     if conflict_sides(a, b) == "parties" or not (same_source(a, b) or revised):
         return None
+    if not revised and not (_may_run_on(qa, a) and _may_run_on(qb, b)):
+        return None  # "jailed for five years" then "for eight": a misreport, not a new figure
     if q_late.bounds()[0] > q_early.bounds()[1] or revised:
         return Step(ei, li, q_early, q_late)
     if not index.reported_before(q_late, early):
@@ -143,6 +145,26 @@ def _over_time(
     detail = (f"outdated figure: {late.outlet} ({_day(late)}) still gives “{q_late.span.text}” "
               f"after {early.outlet} ({_day(early)}) reported “{q_early.span.text}”")
     return Conflict("number", ei, li, detail, minor=True, between="outlets", outdated=True)
+
+
+def _may_run_on(q: Quantity, mention: Mention) -> bool:
+    """Whether the figure can grow between reports. A tally can ("12 dead", later "27 dead"); a
+    length of time only while it is still running ("has been missing for three days"), not a
+    fixed one ("sentenced to five years", "had 20 years of experience")."""
+    if q.unit not in _duration_units():
+        return True
+    return _running_duration().search(mention.claim.sentence.text.lower()) is not None
+
+
+@lru_cache(maxsize=1)
+def _duration_units() -> frozenset[str]:
+    return frozenset(load_lexicon("quantities")["durations"]["units"])
+
+
+@lru_cache(maxsize=1)
+def _running_duration() -> re.Pattern[str]:
+    cues = "|".join(re.escape(cue) for cue in load_lexicon("conflicts")["running_duration_cues"])
+    return re.compile(rf"\b(?:{cues})\b")
 
 
 def value_key(q: Quantity) -> tuple:

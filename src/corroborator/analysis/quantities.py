@@ -276,7 +276,8 @@ def _blocked_tokens(doc: Doc) -> set[int]:
     char_ranges += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
     blocked = {t.i for t in doc if any(t.idx < e and s < _end(t) for s, e in char_ranges)}
     for ent in doc.ents:
-        if ent.label_ in _BLOCK_LABELS or (ent.label_ == "DATE" and _is_calendar_date(ent)) or \
+        if ent.label_ in _BLOCK_LABELS or (ent.label_ == "DATE" and _is_calendar_date(ent)
+                                            and not _is_duration(ent)) or \
                 (ent.label_ in _NAME_LABELS and any(t.is_title and t.is_alpha for t in ent)):
             blocked.update(range(ent.start, ent.end))
     blocked.update(t.i for t in doc if _is_not_an_amount(t))
@@ -304,6 +305,26 @@ def _is_calendar_date(ent) -> bool:
                                 and t.lower_ not in ("between", "and", "to"))
         for t in ent
     )
+
+
+def _is_duration(ent) -> bool:
+    """A length of time is an amount: "jailed for seven years", "more than 20 years of
+    experience", "a 12-day strike" can agree or conflict like any count. A point in time is not:
+    "two years ago", "a 54-year-old", "the past five years", "in three weeks"."""
+    lex = _lexicon()["durations"]
+    words = [t.lower_ for t in ent if t.text != "-"]
+    qualifiers = {w for phrase, _ in _phrases("qualifiers_before") for w in phrase}
+    while words and words[0] in qualifiers:
+        words.pop(0)
+    if len(words) < 2 or words[-1] not in lex["units"]:
+        return False
+    if not all(w.replace(",", "").isdigit() or w in _lexicon()["number_words"]
+               for w in words[:-1]):
+        return False  # "the past five years", "last year", "the 1990s"
+    doc = ent.doc
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    return before not in lex["not_before"] and after not in lex["not_after"]
 
 
 def _is_not_an_amount(token: Token) -> bool:
