@@ -48,6 +48,7 @@ from .align_structure import (
     claim_locations,
     claim_predicates,
     comparable_text,
+    implied_families,
     mask_number_words,
     opposite_events,
     quantity_family,
@@ -142,8 +143,12 @@ class Structure:
     """Indicator rows of the claims' events and counts, and the bonus/penalty they carry."""
     events: sparse.csr_matrix  # claims x event families
     counts: sparse.csr_matrix  # claims x (unit family, event) and (event, object)
+    figure_counts: sparse.csr_matrix  # claims x (unit family, event) they give a figure for
+    figure_families: sparse.csr_matrix  # claims x unit families they give any figure for
     opposed: sparse.csr_matrix  # claims x events opposite to one they report
     event_bonus: float
+    figure_count_bonus: float
+    count_mismatch_penalty: float
     opposite_penalty: float
 
     @staticmethod
@@ -158,8 +163,17 @@ class Structure:
             counts=_indicator([claim_counts(c, e) | claim_predicates(c.span.text)
                                | claim_locations(c)
                                for c, e in zip(claims, events, strict=True)]),
+            figure_counts=_indicator([
+                {(quantity_family(q, c), event) for q in c.quantities for event in e}
+                - {("", event) for event in e}
+                for c, e in zip(claims, events, strict=True)]),
+            figure_families=_indicator([
+                ({quantity_family(q, c) for q in c.quantities} | implied_families(c)) - {""}
+                for c in claims]),
             opposed=_widen(opposed_rows, len(columns)),
             event_bonus=settings.claim_same_event_bonus,
+            figure_count_bonus=settings.claim_same_figure_count_bonus,
+            count_mismatch_penalty=settings.claim_count_mismatch_penalty,
             opposite_penalty=settings.claim_opposite_event_penalty,
         )
 
@@ -173,9 +187,21 @@ class Structure:
         opposed = ((self.opposed[rows] @ self.events[cols].T).toarray() > 0) | (
             (self.events[rows] @ self.opposed[cols].T).toarray() > 0)
         same_count = (self.counts[rows] @ self.counts[cols].T).toarray() > 0
+        # both give a figure for one count ("12 people were killed" / "the number of dead has
+        # risen to 44"): one figure, reported at two moments or misreported, whatever the words
+        figure_count = (self.figure_counts[rows] @ self.figure_counts[cols].T).toarray() > 0
         bonus = np.where(same_figure & ~different_events, SAME_FIGURE_BONUS,
                          np.where(same_count, self.event_bonus, SAME_UNIT_BONUS * same_unit))
-        return bonus - self.opposite_penalty * (opposed & ~shared_event)
+        bonus = np.maximum(bonus, self.figure_count_bonus * figure_count)
+        # a count statement and a claim that counts nothing are different claims ("12 people
+        # were killed in Marrow" / "most of the victims were in Marrow"; "the death toll has
+        # climbed to 31" / "an earthquake of magnitude 6.1 struck")
+        counts = np.asarray(self.figure_counts.sum(axis=1)).ravel() > 0
+        counting = np.asarray(self.figure_families.sum(axis=1)).ravel() > 0
+        mismatch = ((counts[rows][:, None] & ~counting[cols][None, :])
+                    | (~counting[rows][:, None] & counts[cols][None, :]))
+        return (bonus - self.opposite_penalty * (opposed & ~shared_event)
+                - self.count_mismatch_penalty * mismatch)
 
 
 class ClaimSpace:

@@ -62,7 +62,9 @@ def _lexicon() -> _Lexicon:
         source_pronouns=re.compile(rf"^(?:{'|'.join(raw['source_pronouns'])})\b", re.I),
         number_words=re.compile(rf"\b(?:{'|'.join(numbers)})(?:-(?:{'|'.join(numbers)}))?\b",
                                 re.I),
-        counted_unit=re.compile(rf"\b(?:{'|'.join(raw['counted_unit_cues'])})\s+([a-z]+)", re.I),
+        # the unit may follow a few modifiers: "the number of confirmed salmonella infections"
+        counted_unit=re.compile(rf"\b(?:{'|'.join(raw['counted_unit_cues'])})\s+"
+                                r"((?:[a-z'-]+\s+){0,3}[a-z'-]+)", re.I),
         object_class={noun: cls for cls, nouns in raw["object_classes"].items() for noun in nouns},
         location=_location_pattern(raw),
     )
@@ -106,9 +108,11 @@ def implied_families(claim: Claim) -> set[str]:
 def _implied_families_of(text: str) -> set[str]:
     lexicon = _lexicon()
     families = {f for f, pattern in lexicon.implied_units if pattern.search(text)}
-    families.update(lexicon.unit_family[m.group(1).lower()]
-                    for m in lexicon.counted_unit.finditer(text)
-                    if m.group(1).lower() in lexicon.unit_family)
+    for match in lexicon.counted_unit.finditer(text):
+        # the first word of the phrase that names a unit: "number of confirmed cases" -> cases
+        units = [w for w in match.group(1).lower().split() if w in lexicon.unit_family]
+        if units:
+            families.add(lexicon.unit_family[units[0]])
     return families
 
 

@@ -150,6 +150,13 @@ class Settings:
     # fighting" split); a penalty of 0.15 lets "schools reopened" join "schools closed", 0.3-0.5
     # do not.
     claim_same_event_bonus: float = 0.2
+    # ... and when both give a figure for that count (unit family and event): short count
+    # statements share few words ("12 people were killed" / "the number of dead has risen to
+    # 44": cosine ~0.35), yet they are one figure. Set on the example corpus (bench_golden.py).
+    claim_same_figure_count_bonus: float = 0.45
+    # Subtracted when one claim gives a figure for a count and the other no figure of that unit
+    # family: "12 people were killed in Marrow" is not "most of the victims were in Marrow".
+    claim_count_mismatch_penalty: float = 0.15
     claim_opposite_event_penalty: float = 0.3
     # Relative tolerance when comparing two exact numbers: 0.05 means 1,000 vs 1,040 agree.
     number_tolerance: float = 0.05
