@@ -65,6 +65,11 @@ def values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
 
 def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
     low, high = q.bounds()
+    written = _decimal_precision(q)
+    if written is not None and q.qualifier in ("exact", "range"):
+        # "6.1" stands for 6.05-6.15 and "2.4 million" for 2.35-2.45 million: a value written
+        # with decimals is rounded at its last digit, not by a share of itself (6.1 != 6.3)
+        return low - written, high + written
     if q.qualifier == "about":
         tolerance = settings.about_tolerance
     elif q.qualifier in ("exact", "range"):
@@ -74,6 +79,22 @@ def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
     if q.qualifier == "more_than":
         low = low + 1e-9  # "more than 200" excludes 200 itself
     return low * (1 - tolerance), high * (1 + tolerance)
+
+
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+
+
+def _decimal_precision(q: Quantity) -> float | None:
+    """Half the unit of the last written decimal, in the quantity's own scale ("2.4 million":
+    50,000), just under it so that neighbouring values do not touch; None without decimals."""
+    match = _DECIMAL.search(q.span.text.replace(",", ""))
+    if match is None or q.high is not None:
+        return None
+    written = float(match.group(0))
+    if written == 0:
+        return None
+    scale = q.value / written
+    return 0.499 * 10 ** -len(match.group(2)) * scale
 
 
 def disagreeing_figures(
