@@ -193,6 +193,41 @@ def test_revision_wording_makes_different_origins_one_evolving_figure():
     assert result.conflicts == [] and [v.value for v in result.evolving] == [12, 30]
 
 
+def _term(outlet: str, years: int, published: datetime, text: str) -> Mention:
+    return mention(make_claim(text, counts=[(f"{years} years", years, "years")]), outlet,
+                   f"{outlet} (own)", "outlet", published)
+
+
+def test_a_fixed_length_of_time_misreported_later_is_a_conflict_not_a_new_figure():
+    # five years, then eight years, then five again: a prison term does not grow between reports
+    mentions = [_term("Valley Times", 5, DAY1, "Vogt was jailed for 5 years"),
+                _term("Coast Herald", 8, DAY2, "Vogt was jailed for 8 years"),
+                _term("Metro Bulletin", 5, DAY3, "Vogt was jailed for 5 years")]
+    result = compare_mentions(mentions, SETTINGS)
+    assert result.evolving == []
+    assert sorted((c.a, c.b, c.minor) for c in result.conflicts) == [(0, 1, False),
+                                                                      (1, 2, False)]
+
+
+def test_a_running_length_of_time_may_grow_between_reports():
+    mentions = [_term("Valley Times", 3, DAY1, "The strike has lasted 3 years"),
+                _term("Coast Herald", 4, DAY2, "The strike has lasted 4 years")]
+    result = compare_mentions(mentions, SETTINGS)
+    assert result.conflicts == [] and [v.value for v in result.evolving] == [3, 4]
+
+
+def test_decimals_are_compared_at_their_written_precision():
+    a = mention(make_claim("A quake of magnitude 6.1 struck", counts=[("6.1", 6.1, "magnitude")]),
+                "Valley Times", "the institute", "official", DAY1)
+    b = mention(make_claim("A quake of magnitude 6.3 struck", counts=[("6.3", 6.3, "magnitude")]),
+                "Coast Herald", "the centre", "organisation", DAY1)
+    c = mention(make_claim("A quake of magnitude 6.12 struck",
+                           counts=[("6.12", 6.12, "magnitude")]),
+                "Metro Bulletin", "the institute", "official", DAY1)
+    assert [(x.a, x.b) for x in compare_mentions([a, b], SETTINGS).conflicts] == [(0, 1)]
+    assert compare_mentions([a, c], SETTINGS).conflicts == []  # 6.12 rounds to 6.1
+
+
 def test_same_day_different_figures_stay_a_conflict():
     a, b = _toll("Valley Times", 12, DAY1), _toll("Coast Herald", 15, DAY1)
     [conflict] = compare_mentions([a, b], SETTINGS).conflicts

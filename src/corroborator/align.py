@@ -145,40 +145,52 @@ class Structure:
     counts: sparse.csr_matrix  # claims x (unit family, event) and (event, object)
     figure_counts: sparse.csr_matrix  # claims x (unit family, event) they give a figure for
     figure_families: sparse.csr_matrix  # claims x unit families they give any figure for
+    years: sparse.csr_matrix  # claims x the years their events happened in
+    named_year: np.ndarray  # per claim: whether its words name the year
     opposed: sparse.csr_matrix  # claims x events opposite to one they report
     event_bonus: float
     figure_count_bonus: float
     count_mismatch_penalty: float
+    other_year_penalty: float
     opposite_penalty: float
 
     @staticmethod
-    def of(claims: Sequence[Claim], settings: Settings) -> Structure:
+    def of(claims: Sequence[Claim], settings: Settings,
+           event_years: Sequence[tuple[frozenset[int], bool]] | None = None) -> Structure:
+        """``event_years``: per claim, ``align.event_years``; a count of another year's event
+        is another figure ("In 2009 a quake killed 14 people")."""
         events = [claim_events(c.span.text) for c in claims]
+        event_years = event_years or [(frozenset(), False)] * len(claims)
+        years = [y for y, _ in event_years]
         # events and their opposites share one column space, so a product finds opposed pairs
         columns: dict = {}
         event_rows = _indicator(events, columns)
         opposed_rows = _indicator([opposite_events(e) for e in events], columns)
         return Structure(
             events=_widen(event_rows, len(columns)),
-            counts=_indicator([claim_counts(c, e) | claim_predicates(c.span.text)
-                               | claim_locations(c)
-                               for c, e in zip(claims, events, strict=True)]),
+            counts=_indicator([{(*count, year) for count in claim_counts(c, e)
+                                for year in y or {None}}
+                               | claim_predicates(c.span.text) | claim_locations(c)
+                               for c, e, y in zip(claims, events, years, strict=True)]),
             figure_counts=_indicator([
-                {(quantity_family(q, c), event) for q in c.quantities for event in e}
-                - {("", event) for event in e}
-                for c, e in zip(claims, events, strict=True)]),
+                {(quantity_family(q, c), event, year) for q in c.quantities for event in e
+                 for year in y or {None} if quantity_family(q, c)}
+                for c, e, y in zip(claims, events, years, strict=True)]),
             figure_families=_indicator([
                 ({quantity_family(q, c) for q in c.quantities} | implied_families(c)) - {""}
                 for c in claims]),
+            years=_indicator(years),
+            named_year=np.array([named for _, named in event_years], dtype=bool),
             opposed=_widen(opposed_rows, len(columns)),
             event_bonus=settings.claim_same_event_bonus,
             figure_count_bonus=settings.claim_same_figure_count_bonus,
             count_mismatch_penalty=settings.claim_count_mismatch_penalty,
+            other_year_penalty=settings.claim_other_year_penalty,
             opposite_penalty=settings.claim_opposite_event_penalty,
         )
 
     def adjust(self, rows: np.ndarray, cols: np.ndarray, same_figure: np.ndarray,
-               same_unit: np.ndarray) -> np.ndarray:
+               same_unit: np.ndarray, same_article: np.ndarray) -> np.ndarray:
         """The structure bonus of claims ``rows`` x ``cols`` (negative for opposite events)."""
         shared_event = (self.events[rows] @ self.events[cols].T).toarray() > 0
         has_event = np.asarray(self.events.sum(axis=1)).ravel() > 0
@@ -189,7 +201,9 @@ class Structure:
         same_count = (self.counts[rows] @ self.counts[cols].T).toarray() > 0
         # both give a figure for one count ("12 people were killed" / "the number of dead has
         # risen to 44"): one figure, reported at two moments or misreported, whatever the words
-        figure_count = (self.figure_counts[rows] @ self.figure_counts[cols].T).toarray() > 0
+        # (not within one article: two figures of one count there are two different figures)
+        figure_count = ((self.figure_counts[rows] @ self.figure_counts[cols].T).toarray() > 0
+                        ) & ~same_article
         bonus = np.where(same_figure & ~different_events, SAME_FIGURE_BONUS,
                          np.where(same_count, self.event_bonus, SAME_UNIT_BONUS * same_unit))
         bonus = np.maximum(bonus, self.figure_count_bonus * figure_count)
@@ -201,7 +215,18 @@ class Structure:
         mismatch = ((counts[rows][:, None] & ~counting[cols][None, :])
                     | (~counting[rows][:, None] & counts[cols][None, :]))
         return (bonus - self.opposite_penalty * (opposed & ~shared_event)
-                - self.count_mismatch_penalty * mismatch)
+                - self.count_mismatch_penalty * mismatch
+                - self.other_year_penalty * self._other_year(rows, cols))
+
+    def _other_year(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Pairs where one claim names a year ("In 2009, a quake killed 14 people") that is not
+        the year of the other's event: background about another event, not this one. (Two claims
+        both naming different years may be a date conflict and are left to that check.)"""
+        shared = (self.years[rows] @ self.years[cols].T).toarray() > 0
+        dated = np.asarray(self.years.sum(axis=1)).ravel() > 0
+        one_names = self.named_year[rows][:, None] ^ self.named_year[cols][None, :]
+        both_dated = dated[rows][:, None] & dated[cols][None, :]
+        return one_names & both_dated & ~shared
 
 
 class ClaimSpace:
@@ -218,6 +243,8 @@ class ClaimSpace:
         self.figures = figures
         self.units = units
         self.article_ids = list(article_ids)
+        names: dict[str, int] = {}
+        self.article_codes = np.array([names.setdefault(a, len(names)) for a in self.article_ids])
         self.lexical_weight = lexical_weight
         # Claims with equal signatures have equal rows everywhere (same similarity to all).
         self.signatures = list(signatures) if signatures is not None else list(range(len(vectors)))
@@ -228,7 +255,8 @@ class ClaimSpace:
         texts = [masked_text(r.claim) for r in refs]
         figures = [frozenset((quantity_family(q, r.claim), q.value) for q in r.claim.quantities)
                    for r in refs]
-        structure = Structure.of([r.claim for r in refs], settings)
+        years = [event_years(r) for r in refs]
+        structure = Structure.of([r.claim for r in refs], settings, years)
         return cls(
             vectors=_embed_unique(texts, embedder),
             tfidf=_tfidf_rows(texts),
@@ -236,8 +264,8 @@ class ClaimSpace:
             units=_indicator([{f for f, _ in figures_of} for figures_of in figures]),
             article_ids=[r.article_id for r in refs],
             lexical_weight=settings.claim_lexical_weight,
-            signatures=[_signature(t, f, r.claim) for t, f, r in zip(texts, figures, refs,
-                                                                  strict=True)],
+            signatures=[(*_signature(t, f, r.claim), y)
+                        for t, f, r, y in zip(texts, figures, refs, years, strict=True)],
             structure=structure,
         )
 
@@ -263,8 +291,29 @@ class ClaimSpace:
         if self.structure is None:
             bonus = np.where(same_figure, SAME_FIGURE_BONUS, SAME_UNIT_BONUS * same_unit)
         else:
-            bonus = self.structure.adjust(rows, cols, same_figure, same_unit)
+            codes = self.article_codes
+            same_article = codes[rows][:, None] == codes[cols][None, :]
+            bonus = self.structure.adjust(rows, cols, same_figure, same_unit, same_article)
         return sim + bonus.astype(np.float32)
+
+
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+
+
+def event_years(ref: ClaimRef) -> tuple[frozenset[int], bool]:
+    """The years a claim's event happened in, and whether they are past years its words name
+    ("In 2009, a quake killed 14 people": background about another event). Else the years of
+    its resolved dates, else its article's publication year (empty when undated). A future
+    year ("will close by the end of 2027") is a plan of this story, not another event."""
+    claim = ref.claim
+    published = ref.analysis.article.published
+    named = frozenset(int(y) for y in _YEAR.findall(claim.span.text))
+    if named and published is not None and max(named) < published.year:
+        return named, True
+    dated = frozenset(d.value.year for d in claim.dates) | named
+    if dated:
+        return dated, False
+    return (frozenset({published.year}) if published is not None else frozenset()), False
 
 
 def _signature(masked: str, figures: frozenset, claim: Claim) -> tuple:

@@ -157,6 +157,9 @@ class Settings:
     # Subtracted when one claim gives a figure for a count and the other no figure of that unit
     # family: "12 people were killed in Marrow" is not "most of the victims were in Marrow".
     claim_count_mismatch_penalty: float = 0.15
+    # Subtracted when one claim names a year that is not the other's ("In 2009, a quake killed 14
+    # people" / "12 people were killed" published in 2026): background about another event.
+    claim_other_year_penalty: float = 0.3
     claim_opposite_event_penalty: float = 0.3
     # Relative tolerance when comparing two exact numbers: 0.05 means 1,000 vs 1,040 agree.
     number_tolerance: float = 0.05
