@@ -208,6 +208,11 @@ def test_masked_text_hides_number_words_datelines_and_source_pronouns():
     assert masked_text(wire.claim) == "Fighting broke out near the town"
     denial = make_ref("c", "it was behind the bombing", source="The Farmers' Party")
     assert masked_text(denial.claim) == "The Farmers' Party was behind the bombing"
+    # "she" in what a lawyer says is the client, not the lawyer; "his lawyer" names nobody
+    appeal = make_ref("d", "she would appeal", source="Vogt's lawyer, Marek Haas")
+    assert masked_text(appeal.claim) == "Vogt would appeal"
+    unnamed = make_ref("e", "he would appeal", source="His lawyer")
+    assert masked_text(unnamed.claim) == "he would appeal"
 
 
 def test_a_changing_toll_is_one_claim_whatever_the_figure():

@@ -55,6 +55,9 @@ class Settings:
     # Subtracted from the join score when the article and the story both name years (in the
     # opening text) and share none: similar events of different years are different stories.
     story_year_conflict_penalty: float = 0.3
+    # Years are read from the first ``story_years_chars`` characters of title + body (a year in
+    # a late paragraph is often background: "the worst crash since 2017").
+    story_years_chars: int = 4000
     # Subtracted when the article and the other side both name persons (places) in the opening
     # text and share none. Off (0): on ECB+ training folds the person penalty lowered B³ F1
     # (the IDF-weighted person share already carries it) and the place penalty split stories of
