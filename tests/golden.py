@@ -18,6 +18,10 @@ GROUND_TRUTH = ROOT / "examples" / "ground_truth.yaml"
 # The held-out set (examples/heldout/README.md): same format, never used to tune the pipeline.
 HELDOUT_CORPUS = ROOT / "examples" / "heldout" / "corpus"
 HELDOUT_TRUTH = ROOT / "examples" / "heldout" / "ground_truth.yaml"
+# A second, fresh held-out set (examples/heldout2/README.md), written once the first had been
+# inspected too often to stay blind. Same format and rule.
+HELDOUT2_CORPUS = ROOT / "examples" / "heldout2" / "corpus"
+HELDOUT2_TRUTH = ROOT / "examples" / "heldout2" / "ground_truth.yaml"
 
 
 def load_ground_truth(path: Path = GROUND_TRUTH) -> dict:

@@ -12,11 +12,16 @@ A dispatcher walks the tokens of each sentence and hands every cue to the functi
   or a quote just before its sentence ('"Why?" she asked.').
 - ``_according_to``: "According to X, ..." and "..., according to X."
 - ``_noun_cue``: "the rebels' claim to have ...", "the ministry's statement that ...".
-- ``_colon_cue``: transcript and headline lines "Name: what they said".
-- ``_figure_cue``: "Police put the number of marchers at 12,000" (giving a figure is speech).
+- ``attribution_forms``: transcript and headline lines "Name: what they said" ("Poll: ..."),
+  "Police put the number of marchers at 12,000" (giving a figure is speech) and "In a new
+  poll, Doe leads ..." (the poll is the source).
 - ``_passive_cue``: "The merger was first reported by the Herald" (the agent speaks).
 - ``_sourceless_cue``: "The plan seems to work", "The bill is expected to pass", "Asked whether
-  ...": no one named; the source span is empty and the chain too.
+  ...", "X was asked about ...": no one named; the source span is empty and the chain too.
+
+A to-infinitive cue takes the subject of the verb carrying it ("X went on to say ...",
+attribution_resolve.carried_infinitive; the carrier joins the cue), and "X said ..., citing low
+growth" gives a stance attribution for what is cited unless it is a source (then a chain hop).
 
 Each cue verb has a kind (``cue_type``: speech, belief, intention, evidence, stance; see
 data/attribution.yaml); only speech reports a claim downstream. A non-speech cue inside someone's
@@ -50,8 +55,10 @@ from .attribution_content import (
     with_continuation,
     with_quote_before,
 )
+from .attribution_forms import Parts, colon_parts, document_parts, figure_parts
 from .attribution_resolve import (
     antecedent,
+    carried_infinitive,
     entity_referents,
     resolved,
     source_referent,
@@ -63,7 +70,6 @@ from .attribution_spans import (
     doc_text,
     inside_any,
     quote_regions,
-    quoted,
     source_span,
     token_span,
 )
@@ -71,8 +77,6 @@ from .chains import CitedParty, build_chain, find_cited_parties, heard_by_outlet
 from .sources import attribution_lexicon, classify_source, cue_lemma
 
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
-# Longest speaker name before a colon on a transcript or headline line ("Sen. Jane Doe:").
-_MAX_COLON_SPEAKER_TOKENS = 6
 _NO_CITED: tuple[CitedParty, ...] = ()
 # cue_type of a conversation a speaker recounts ("the union said managers had told shop stewards
 # that ..."): the words are the managers', but the claim's origin is the union, so it is not
@@ -163,16 +167,24 @@ def _dispatch(token: Token, sent: Span) -> _Draft | None:
     if token.lower_ == "according":
         return _according_to(token, sent)
     if token.tag_.startswith("VB") and cue_lemma(token) in lex.figure_verbs:
-        draft = _figure_cue(token)
-        if draft is not None:
-            return draft
+        parts = figure_parts(token)
+        if parts is not None:
+            return _from_parts(parts)
     if token.tag_.startswith("VB") and cue_lemma(token) in lex.cue_types:
         return _verb_cue(token, sent) or _sourceless_cue(token)
     if token.pos_ == "NOUN" and token.lemma_.lower() in lex.noun_cues:
         return _noun_cue(token)
     if token.text == ":":
-        return _colon_cue(token, sent)
+        parts = colon_parts(token, sent)
+        return _from_parts(parts) if parts else None
+    if token.pos_ == "ADP":
+        parts = document_parts(token)
+        return _from_parts(parts) if parts else None
     return None
+
+
+def _from_parts(parts: Parts) -> _Draft:
+    return _Draft(parts.source, parts.cue, parts.content, cue_type=parts.cue_type)
 
 
 # --- forms -------------------------------------------------------------------------------------
@@ -192,7 +204,11 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
     if source is None:
         return None
     cue, content = preposition_content(verb)
-    if content is None:
+    if content is None and cue_lemma(verb) in attribution_lexicon().citing_verbs:
+        # "X said ..., citing low growth": what is cited is the object, never the quote before;
+        # a cited source ("citing two officials") is a hop of X's chain (chains.py), not this.
+        cue, content = token_span(verb, verb), _cited_reason(verb)
+    elif content is None:
         cue = token_span(verb, verb)
         clause_start = min(source.start, verb.i)
         content = (
@@ -214,10 +230,28 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
     wide = cue_span(verb, verb.doc.char_span(cue.start, cue.end, alignment_mode="expand")[-1])
     if wide.end > content.start >= cue.end:  # a colon or particle that is the content's own
         wide = TextSpan.of(doc_text(verb.doc), wide.start, cue.end)
+    wide = _with_carrier(verb, wide)
     recounted = heard is None and verb.lemma_ == "tell" and any(
         c.dep_ in ("dobj", "dative") for c in verb.children)
     return _Draft(source, wide, content, tuple(cited), (heard,) if heard else (), cue_type, parts,
                   cue.text, antecedent(subject), recounted)
+
+
+def _cited_reason(verb: Token) -> TextSpan | None:
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or classify_source(verb.doc[obj.left_edge.i : obj.i + 1]) != "unknown":
+        return None
+    return object_content(verb)
+
+
+def _with_carrier(verb: Token, cue: TextSpan) -> TextSpan:
+    """"went on to say", "continued to defend": PolNeAR's cue takes the verb that carries the
+    infinitive when only a particle and "to" stand between (else "to say" alone)."""
+    head = verb.head
+    if not carried_infinitive(verb) or not all(
+            t.dep_ in ("prt", "aux", "advmod") for t in verb.doc[head.i + 1 : verb.i]):
+        return cue
+    return TextSpan.of(doc_text(verb.doc), cue_span(head, head).start, cue.end)
 
 
 def _passive_cue(verb: Token) -> _Draft | None:
@@ -284,47 +318,6 @@ def _noun_cue(noun: Token) -> _Draft | None:
     return _Draft(source, token_span(noun, noun), content)
 
 
-def _colon_cue(colon: Token, sent: Span) -> _Draft | None:
-    """"Carly Fiorina: 'Bill Clinton's fair game.'": a short name opening a line, then a colon;
-    the rest of the line is what the named person said (transcripts, quote headlines)."""
-    doc = colon.doc
-    speaker = doc[sent.start : colon.i]
-    if not 1 <= len(speaker) <= _MAX_COLON_SPEAKER_TOKENS or not _starts_line(doc, sent.start):
-        return None
-    if not any(t.pos_ == "PROPN" for t in speaker) or any(
-        t.pos_ in ("VERB", "AUX") or t.is_punct and t.text != "." for t in speaker
-    ):
-        return None
-    source = source_span(doc, list(range(sent.start, colon.i)), set())
-    text = doc_text(doc)
-    line_end = text.find("\n", colon.idx)
-    content = quoted(text, colon.idx + 1, line_end if line_end >= 0 else len(text))
-    if source is None or content is None:
-        return None
-    return _Draft(source, token_span(colon, colon), content)
-
-
-def _figure_cue(verb: Token) -> _Draft | None:
-    """"Police put the number of marchers at 12,000": the subject gives a figure; the content
-    runs from the figure noun to the figure ("the number of marchers ... at 12,000")."""
-    lex = attribution_lexicon()
-    found = speaker(verb)
-    subject = found[0] if found else None
-    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    if subject is None or obj is None or obj.lemma_.lower() not in lex.figure_nouns:
-        return None
-    figure = next((c for c in verb.children if c.dep_ == "prep" and c.i > obj.i
-                   and c.lower_ in lex.figure_prepositions
-                   and any(g.dep_ == "pobj" for g in c.children)), None)
-    if figure is None or _is_passive(verb):
-        return None
-    source = source_span(verb.doc, found[1], set())
-    content = content_span(verb.doc, obj.left_edge.i, figure.right_edge.i, set())
-    if source is None or content is None:
-        return None
-    return _Draft(source, token_span(verb, verb), content)
-
-
 def _is_noun_complement(child: Token) -> bool:
     if child.dep_ not in ("acl", "ccomp") or child.i < child.head.i:
         return False
@@ -345,14 +338,12 @@ def _is_raising(verb: Token) -> bool:
         return False
     if any(c.dep_ in ("dobj", "dative") and c.i > verb.i for c in verb.children):
         return False  # "asked the network to donate ...": the object is to do it (content)
+    if preposition_content(verb)[1] is not None:
+        return False  # "called on the council to resign": the addressee is to do it
     return any(
         c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
         for c in verb.children
     )
-
-
-def _starts_line(doc: Doc, i: int) -> bool:
-    return i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
 
 
 def _resolve(doc: Doc, drafts: list[_Draft]) -> list[Attribution]:

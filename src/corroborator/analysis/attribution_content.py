@@ -17,6 +17,12 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from ..model import TextSpan
+from .attribution_forms import (
+    asked_without_asker,
+    is_question,
+    is_subjectless_question,
+    question_span,
+)
 from .attribution_spans import (
     content_span,
     continued_quote,
@@ -37,15 +43,36 @@ def preposition_content(verb: Token) -> tuple[TextSpan | None, TextSpan | None]:
     for child in verb.children:
         if child.i > verb.i and child.lower_ in preps and child.dep_ in ("prep", "prt"):
             obj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
-            if obj is not None and _adjacent_but_for_adverbs(verb, child):
-                content = content_span(verb.doc, obj.left_edge.i, obj.right_edge.i, set())
-                return token_span(verb, child), content
+            if not _adjacent_but_for_adverbs(verb, child):
+                continue
+            last = _infinitive_after(verb, child)
+            if obj is not None or last is not None:
+                first = obj.left_edge.i if obj is not None else child.i + 1
+                last = max(last or 0, obj.right_edge.i if obj is not None else 0)
+                return token_span(verb, child), content_span(verb.doc, first, last, set())
     return None, None
 
 
+def _infinitive_after(verb: Token, preposition: Token) -> int | None:
+    """The last token of "to ..." in "called on the council to resign": PolNeAR's content
+    takes who is called on with what they are to do (the parser hangs the infinitive on the
+    verb, and sometimes the addressee too)."""
+    infinitive = next((c for c in verb.children if c.dep_ in ("xcomp", "advcl")
+                       and c.i > preposition.i
+                       and any(g.lower_ == "to" for g in c.children)), None)
+    if infinitive is None or infinitive.left_edge.i <= preposition.i + 1:
+        return None
+    return infinitive.right_edge.i
+
+
 def _adjacent_but_for_adverbs(verb: Token, preposition: Token) -> bool:
-    """Whether only adverbs stand between ("spoke favorably of", "is pushing hard for")."""
-    return all(t.pos_ == "ADV" for t in verb.doc[verb.i + 1 : preposition.i])
+    """Whether only adverbs, or the verb's own prepositional phrases, stand between ("spoke
+    favorably of", "is pushing hard for", "spoke with the Herald about", "spoke at length
+    about"); not an object ("called the bill a sham for ...")."""
+    between = verb.doc[verb.i + 1 : preposition.i]
+    phrases = {t.i for c in verb.children if c.dep_ == "prep" and c.i < preposition.i
+               for t in c.subtree}
+    return all(t.pos_ == "ADV" or t.i in phrases for t in between)
 
 
 def content_after(verb: Token, excluded: set[int]) -> TextSpan | None:
@@ -82,12 +109,22 @@ def sourceless_parts(verb: Token) -> tuple[TextSpan, TextSpan] | None:
         return _raising_parts(verb)
     if lemma in lex.sourceless_passives and any(c.dep_ == "auxpass" for c in verb.children):
         return _raising_parts(verb)
-    if lemma in lex.subjectless_questions and verb.tag_ == "VBN" and verb.dep_ == "advcl" \
-            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+    if lemma in lex.subjectless_questions and asked_without_asker(verb):
+        # "Doe was asked about the vote": who asked is not named (PolNeAR: no source).
+        # PolNeAR's content takes the preposition here ("was asked | about the border").
+        cue, content = preposition_content(verb)
+        if content is not None:
+            content = TextSpan.of(doc_text(verb.doc), verb.idx + len(verb) + 1, content.end)
+        else:
+            content = question_span(verb)
+        if content is None:
+            return None
+        return token_span(_first_auxiliary(verb), verb), content
+    if lemma in lex.subjectless_questions and is_subjectless_question(verb):
         cue, content = preposition_content(verb)
         if content is not None:
             return cue, content
-        clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i > verb.i), None)
+        clause = next((c for c in verb.children if c.i > verb.i and is_question(c)), None)
         if clause is not None:
             content = content_span(verb.doc, clause.left_edge.i, clause.right_edge.i, set())
             return (token_span(verb, verb), content) if content else None
@@ -181,11 +218,22 @@ def content_before(
     )
     if not (complement_before or attached_to_earlier or after_comma):
         return None
+    if _only_question_before(verb, sent, clause_start):
+        return None
     if not after_quote and _clause_goes_on(verb, sent):
         # "If the talks fail, she warned, the strike goes ahead": the reported sentence runs on
         # past the attribution; PolNeAR's content spans all of it.
         return content_span(doc, sent.start, sent.end - 1, excluded)
     return content_span(doc, sent.start, clause_start - 1, excluded)
+
+
+def _only_question_before(verb: Token, sent: Span, clause_start: int) -> bool:
+    """"Asked if he was bullied, Doe said no": the clause before is the question put to the
+    speaker, an attribution of its own (``sourceless_parts``), not what the speaker said."""
+    asked = next((c for c in verb.children if c.dep_ == "advcl" and c.i < clause_start
+                  and cue_lemma(c) in attribution_lexicon().subjectless_questions
+                  and is_subjectless_question(c)), None)
+    return asked is not None and asked.left_edge.i <= sent.start + 1
 
 
 def _clause_goes_on(verb: Token, sent: Span) -> bool:
@@ -332,3 +380,4 @@ def _has_verb_between(doc: Doc, start: int, end: int, cues_only: bool = False) -
     cue_types = attribution_lexicon().cue_types
     return any(t.pos_ in ("VERB", "AUX") and (not cues_only or cue_lemma(t) in cue_types)
                for t in span)
+

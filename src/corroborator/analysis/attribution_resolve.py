@@ -26,8 +26,11 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Span, Token
 
 from ..model import SourceKind
+from .attribution_spans import forms_lexicon
 from .sources import (
+    attribution_lexicon,
     classify_source,
+    cue_lemma,
     is_animate,
     is_resolvable_nominal,
     pronoun_class,
@@ -211,7 +214,9 @@ def _subject(verb: Token, depth: int) -> Token | None:
     if depth >= _MAX_CONTROL_DEPTH:
         return None
     head = verb.head
-    if verb.dep_ in ("advcl", "conj") and head.i < verb.i and head.pos_ == "VERB":
+    if carried_infinitive(verb):
+        return _subject(head, depth + 1)
+    if verb.dep_ in ("advcl", "conj") and head.i < verb.i and head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None
         return _subject(head, depth + 1)
@@ -223,3 +228,23 @@ def _subject(verb: Token, depth: int) -> Token | None:
         return head
     return None
 
+
+def carried_infinitive(verb: Token) -> bool:
+    """"X went on to say ...", "X used the hearing to attack ...", "X continued to defend ...":
+    a to-infinitive cue after a verb that is not itself a cue takes that verb's subject. A cue
+    head ("X wants to say") is an attribution of its own; "continue" only carries the cue.
+    Only speech and stance cues, and not after ``no_carrier_verbs`` ("used the hearing to
+    attack ...": a purpose, not a report, more often than not on train)."""
+    head = verb.head
+    if verb.tag_ != "VB" or verb.dep_ not in ("xcomp", "advcl") or head.i > verb.i \
+            or head.pos_ != "VERB":
+        return False
+    if not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return False
+    lex = attribution_lexicon()
+    if lex.cue_types.get(cue_lemma(verb)) not in ("speech", "stance"):
+        return False  # "began to see", "tried to show": rarely marked (a third on train)
+    lemma = cue_lemma(head)
+    if lemma in forms_lexicon().no_carrier_verbs:
+        return False
+    return lemma not in lex.cue_types or lemma == "continue"
