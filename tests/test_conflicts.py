@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -235,6 +236,19 @@ def test_same_day_different_figures_stay_a_conflict():
 
 
 # --- who disagrees ----------------------------------------------------------------------------
+
+def test_the_accused_answering_an_official_finding_is_a_side_not_a_neutral_source():
+    finding = make_claim("Vogt had taken 1.2 million euros")
+    finding = dataclasses.replace(finding, actors=(Entity(_span(finding.span.text, "Vogt"),
+                                                          "PERSON"),))
+    court = mention(finding, "Valley Times", "the court", "official")
+    accused = mention(make_claim("Vogt had taken no money", negated=True), "Coast Herald",
+                      "Lena Vogt", "person")
+    witness = mention(make_claim("Vogt had taken no money", negated=True), "Coast Herald",
+                      "a neighbour", "person")
+    assert conflict_sides(court, accused) == conflict_sides(accused, court) == "parties"
+    assert conflict_sides(court, witness) == "origins"
+
 
 def test_opposing_parties_are_a_conflict_between_parties():
     army = mention(make_claim("30 fighters were killed", counts=[("30 fighters", 30, "fighters")]),

@@ -50,7 +50,26 @@ def conflict_sides(a: Mention, b: Mention) -> str:
     kinds = {a.origin_kind, b.origin_kind}
     if kinds <= SIDE_KINDS and "party" in kinds:
         return "parties"
+    if _answers_for_itself(a, b) or _answers_for_itself(b, a):
+        return "parties"
     return "origins"
+
+
+def _answers_for_itself(speaker: Mention, other: Mention) -> bool:
+    """The origin of ``speaker`` is who ``other``'s claim is about, answering an official or a
+    party ("The court found that Vogt took the money" / "Vogt denied taking any money"): the
+    accused and the accuser are the two sides of a dispute, not two neutral sources."""
+    if len(speaker.chain) < 2 or other.origin_kind not in SIDE_KINDS | {"organisation"}:
+        return False
+    name = speaker.origin_key
+    actors = {_surname(e.span.text) for e in other.claim.actors}
+    return bool(name) and (_surname(name) in actors)
+
+
+def _surname(name: str) -> str:
+    # "Lena Vogt", "Vogt", "former mayor Lena Vogt" -> "vogt"
+    words = name.lower().replace("'s", "").split()
+    return words[-1] if words else ""
 
 
 def family(q: Quantity, mention: Mention) -> str:
