@@ -275,9 +275,9 @@ def test_another_years_event_named_in_the_past_is_background_not_this_claim():
     past = _published(make_ref("b", "In 2009, a quake in the region killed 14 people",
                                (("14 people", 14, "people"),)), now)
     plan = _published(make_ref("c", "The plant will close by the end of 2027"), now)
-    assert event_years(toll) == (frozenset({2026}), False)
-    assert event_years(past) == (frozenset({2009}), True)
-    assert event_years(plan) == (frozenset({2027}), False)  # a plan, not another event
+    assert event_years(toll.claim, now) == (frozenset({2026}), False)
+    assert event_years(past.claim, now) == (frozenset({2009}), True)
+    assert event_years(plan.claim, now) == (frozenset({2027}), False)  # a plan, not another event
     space = ClaimSpace.build([toll, past], HashingEmbedder(), DEFAULT_SETTINGS)
     plain = ClaimSpace(space.vectors, space.tfidf, space.figures, space.units,
                        space.article_ids, space.lexical_weight)

@@ -42,29 +42,22 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .align_structure import (
-    claim_counts,
-    claim_events,
-    claim_locations,
-    claim_predicates,
-    comparable_text,
-    implied_families,
-    mask_number_words,
-    opposite_events,
-    quantity_family,
-    unit_family,
+from .align_bonus import (
+    SAME_FIGURE_BONUS,
+    SAME_UNIT_BONUS,
+    Structure,
+    event_years,
+    indicator,
 )
+from .align_structure import comparable_text, mask_number_words, quantity_family, unit_family
 from .embed import Embedder
 from .model import Analysis, Claim
 from .settings import Settings
 
-__all__ = ["ClaimRef", "ClaimSpace", "align_claims", "align_claims_exhaustive",
-           "agglomerate", "candidate_edges", "masked_text", "unit_family"]
+__all__ = ["SAME_FIGURE_BONUS", "SAME_UNIT_BONUS", "ClaimRef", "ClaimSpace", "align_claims",
+           "align_claims_exhaustive", "agglomerate", "candidate_edges", "event_years",
+           "masked_text", "unit_family"]
 
-# Similarity bonuses for shared structure (added to the blended cosine). Set on the example
-# corpus ground truth (benchmarks/bench_golden.py): the same figure is near-decisive.
-SAME_FIGURE_BONUS = 0.25
-SAME_UNIT_BONUS = 0.1
 # Similarity blocks are computed this many cells at a time (float32: 16 MB).
 _BLOCK_CELLS = 4_000_000
 
@@ -138,97 +131,6 @@ def masked_text(claim: Claim) -> str:
     return mask_number_words(_DIGITS.sub("several", text), "several")
 
 
-@dataclass(frozen=True)
-class Structure:
-    """Indicator rows of the claims' events and counts, and the bonus/penalty they carry."""
-    events: sparse.csr_matrix  # claims x event families
-    counts: sparse.csr_matrix  # claims x (unit family, event) and (event, object)
-    figure_counts: sparse.csr_matrix  # claims x (unit family, event) they give a figure for
-    figure_families: sparse.csr_matrix  # claims x unit families they give any figure for
-    years: sparse.csr_matrix  # claims x the years their events happened in
-    named_year: np.ndarray  # per claim: whether its words name the year
-    opposed: sparse.csr_matrix  # claims x events opposite to one they report
-    event_bonus: float
-    figure_count_bonus: float
-    count_mismatch_penalty: float
-    other_year_penalty: float
-    opposite_penalty: float
-
-    @staticmethod
-    def of(claims: Sequence[Claim], settings: Settings,
-           event_years: Sequence[tuple[frozenset[int], bool]] | None = None) -> Structure:
-        """``event_years``: per claim, ``align.event_years``; a count of another year's event
-        is another figure ("In 2009 a quake killed 14 people")."""
-        events = [claim_events(c.span.text) for c in claims]
-        event_years = event_years or [(frozenset(), False)] * len(claims)
-        years = [y for y, _ in event_years]
-        # events and their opposites share one column space, so a product finds opposed pairs
-        columns: dict = {}
-        event_rows = _indicator(events, columns)
-        opposed_rows = _indicator([opposite_events(e) for e in events], columns)
-        return Structure(
-            events=_widen(event_rows, len(columns)),
-            counts=_indicator([{(*count, year) for count in claim_counts(c, e)
-                                for year in y or {None}}
-                               | claim_predicates(c.span.text) | claim_locations(c)
-                               for c, e, y in zip(claims, events, years, strict=True)]),
-            figure_counts=_indicator([
-                {(quantity_family(q, c), event, year) for q in c.quantities for event in e
-                 for year in y or {None} if quantity_family(q, c)}
-                for c, e, y in zip(claims, events, years, strict=True)]),
-            figure_families=_indicator([
-                ({quantity_family(q, c) for q in c.quantities} | implied_families(c)) - {""}
-                for c in claims]),
-            years=_indicator(years),
-            named_year=np.array([named for _, named in event_years], dtype=bool),
-            opposed=_widen(opposed_rows, len(columns)),
-            event_bonus=settings.claim_same_event_bonus,
-            figure_count_bonus=settings.claim_same_figure_count_bonus,
-            count_mismatch_penalty=settings.claim_count_mismatch_penalty,
-            other_year_penalty=settings.claim_other_year_penalty,
-            opposite_penalty=settings.claim_opposite_event_penalty,
-        )
-
-    def adjust(self, rows: np.ndarray, cols: np.ndarray, same_figure: np.ndarray,
-               same_unit: np.ndarray, same_article: np.ndarray) -> np.ndarray:
-        """The structure bonus of claims ``rows`` x ``cols`` (negative for opposite events)."""
-        shared_event = (self.events[rows] @ self.events[cols].T).toarray() > 0
-        has_event = np.asarray(self.events.sum(axis=1)).ravel() > 0
-        both = has_event[rows][:, None] & has_event[cols][None, :]
-        different_events = both & ~shared_event
-        opposed = ((self.opposed[rows] @ self.events[cols].T).toarray() > 0) | (
-            (self.events[rows] @ self.opposed[cols].T).toarray() > 0)
-        same_count = (self.counts[rows] @ self.counts[cols].T).toarray() > 0
-        # both give a figure for one count ("12 people were killed" / "the number of dead has
-        # risen to 44"): one figure, reported at two moments or misreported, whatever the words
-        # (not within one article: two figures of one count there are two different figures)
-        figure_count = ((self.figure_counts[rows] @ self.figure_counts[cols].T).toarray() > 0
-                        ) & ~same_article
-        bonus = np.where(same_figure & ~different_events, SAME_FIGURE_BONUS,
-                         np.where(same_count, self.event_bonus, SAME_UNIT_BONUS * same_unit))
-        bonus = np.maximum(bonus, self.figure_count_bonus * figure_count)
-        # a count statement and a claim that counts nothing are different claims ("12 people
-        # were killed in Marrow" / "most of the victims were in Marrow"; "the death toll has
-        # climbed to 31" / "an earthquake of magnitude 6.1 struck")
-        counts = np.asarray(self.figure_counts.sum(axis=1)).ravel() > 0
-        counting = np.asarray(self.figure_families.sum(axis=1)).ravel() > 0
-        mismatch = ((counts[rows][:, None] & ~counting[cols][None, :])
-                    | (~counting[rows][:, None] & counts[cols][None, :]))
-        return (bonus - self.opposite_penalty * (opposed & ~shared_event)
-                - self.count_mismatch_penalty * mismatch
-                - self.other_year_penalty * self._other_year(rows, cols))
-
-    def _other_year(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """Pairs where one claim names a year ("In 2009, a quake killed 14 people") that is not
-        the year of the other's event: background about another event, not this one. (Two claims
-        both naming different years may be a date conflict and are left to that check.)"""
-        shared = (self.years[rows] @ self.years[cols].T).toarray() > 0
-        dated = np.asarray(self.years.sum(axis=1)).ravel() > 0
-        one_names = self.named_year[rows][:, None] ^ self.named_year[cols][None, :]
-        both_dated = dated[rows][:, None] & dated[cols][None, :]
-        return one_names & both_dated & ~shared
-
-
 class ClaimSpace:
     """The claims of one story as vectors, so any block of pairwise similarities can be computed
     without the full matrix: (1 - w) * embedding cosine + w * TF-IDF cosine + structure bonus."""
@@ -255,13 +157,13 @@ class ClaimSpace:
         texts = [masked_text(r.claim) for r in refs]
         figures = [frozenset((quantity_family(q, r.claim), q.value) for q in r.claim.quantities)
                    for r in refs]
-        years = [event_years(r) for r in refs]
+        years = [event_years(r.claim, r.analysis.article.published) for r in refs]
         structure = Structure.of([r.claim for r in refs], settings, years)
         return cls(
             vectors=_embed_unique(texts, embedder),
             tfidf=_tfidf_rows(texts),
-            figures=_indicator(figures),
-            units=_indicator([{f for f, _ in figures_of} for figures_of in figures]),
+            figures=indicator(figures),
+            units=indicator([{f for f, _ in figures_of} for figures_of in figures]),
             article_ids=[r.article_id for r in refs],
             lexical_weight=settings.claim_lexical_weight,
             signatures=[(*_signature(t, f, r.claim), y)
@@ -297,25 +199,6 @@ class ClaimSpace:
         return sim + bonus.astype(np.float32)
 
 
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-
-
-def event_years(ref: ClaimRef) -> tuple[frozenset[int], bool]:
-    """The years a claim's event happened in, and whether they are past years its words name
-    ("In 2009, a quake killed 14 people": background about another event). Else the years of
-    its resolved dates, else its article's publication year (empty when undated). A future
-    year ("will close by the end of 2027") is a plan of this story, not another event."""
-    claim = ref.claim
-    published = ref.analysis.article.published
-    named = frozenset(int(y) for y in _YEAR.findall(claim.span.text))
-    if named and published is not None and max(named) < published.year:
-        return named, True
-    dated = frozenset(d.value.year for d in claim.dates) | named
-    if dated:
-        return dated, False
-    return (frozenset({published.year}) if published is not None else frozenset()), False
-
-
 def _signature(masked: str, figures: frozenset, claim: Claim) -> tuple:
     """What a claim's similarity row depends on, independent of where its article puts it:
     two claims with equal signatures are equally similar to every claim. Units follow from
@@ -345,27 +228,6 @@ def _tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix | None:
         return TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     except ValueError:  # only stop words: nothing lexical to compare
         return None
-
-
-def _indicator(keys_per_row: Sequence[set], columns: dict | None = None) -> sparse.csr_matrix:
-    """Rows x distinct keys, 1 where the row has the key: shared keys become a sparse product.
-    ``columns`` (key -> column) is filled in place, so several matrices can share it."""
-    columns = {} if columns is None else columns
-    rows, cols = [], []
-    for row, keys in enumerate(keys_per_row):
-        for key in keys:
-            rows.append(row)
-            cols.append(columns.setdefault(key, len(columns)))
-    data = np.ones(len(rows), dtype=np.float32)
-    shape = (len(keys_per_row), max(len(columns), 1))
-    return sparse.csr_matrix((data, (rows, cols)), shape=shape)
-
-
-def _widen(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
-    """The same rows with ``width`` columns (columns added later to a shared key space)."""
-    matrix = matrix.tocsr()
-    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr),
-                             shape=(matrix.shape[0], max(width, 1)))
 
 
 def candidate_edges(
