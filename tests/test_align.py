@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import zlib
+from dataclasses import replace
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -19,6 +21,7 @@ from corroborator.align import (
     align_claims,
     align_claims_exhaustive,
     candidate_edges,
+    event_years,
     masked_text,
 )
 from corroborator.align_structure import (
@@ -205,6 +208,11 @@ def test_masked_text_hides_number_words_datelines_and_source_pronouns():
     assert masked_text(wire.claim) == "Fighting broke out near the town"
     denial = make_ref("c", "it was behind the bombing", source="The Farmers' Party")
     assert masked_text(denial.claim) == "The Farmers' Party was behind the bombing"
+    # "she" in what a lawyer says is the client, not the lawyer; "his lawyer" names nobody
+    appeal = make_ref("d", "she would appeal", source="Vogt's lawyer, Marek Haas")
+    assert masked_text(appeal.claim) == "Vogt would appeal"
+    unnamed = make_ref("e", "he would appeal", source="His lawyer")
+    assert masked_text(unnamed.claim) == "he would appeal"
 
 
 def test_a_changing_toll_is_one_claim_whatever_the_figure():
@@ -219,12 +227,64 @@ def test_a_changing_toll_is_one_claim_whatever_the_figure():
                        space.article_ids, space.lexical_weight)
     pair = np.array([0]), np.array([1])
     bonus = space.block(*pair)[0, 0] - plain.block(*pair)[0, 0]
-    # the plain space keeps the same-unit hint: the bare 27 of "the death toll" counts people
-    expected = DEFAULT_SETTINGS.claim_same_event_bonus - SAME_UNIT_BONUS
+    # both give a figure for one count (people who died), whatever the words; the plain space
+    # keeps the same-unit hint: the bare 27 of "the death toll" counts people
+    expected = DEFAULT_SETTINGS.claim_same_figure_count_bonus - SAME_UNIT_BONUS
     assert bonus == pytest.approx(expected, abs=1e-6)
     toll = {"Twelve people died in the landslide",
             "The death toll from the landslide rose to 27 on Saturday evening"}
     assert toll in grouped_texts(refs)
+
+
+def test_count_statements_in_other_words_align_but_not_within_one_article():
+    toll = make_ref("a", "At least 12 people were killed", (("At least 12 people", 12, "people"),))
+    risen = make_ref("b", "The number of dead has risen to 44", (("44", 44, ""),))
+    where = make_ref("c", "Most of the victims lived in Marrow")
+    space = ClaimSpace.build([toll, risen, where], HashingEmbedder(), DEFAULT_SETTINGS)
+    plain = ClaimSpace(space.vectors, space.tfidf, space.figures, space.units,
+                       space.article_ids, space.lexical_weight)
+
+    def bonus(i: int, j: int, of: ClaimSpace = space) -> float:
+        pair = np.array([i]), np.array([j])
+        return float(of.block(*pair)[0, 0] - plain.block(*pair)[0, 0])
+
+    settings = DEFAULT_SETTINGS
+    assert bonus(0, 1) == pytest.approx(settings.claim_same_figure_count_bonus - SAME_UNIT_BONUS,
+                                        abs=1e-6)
+    # a count statement and a claim that counts nothing are different claims
+    assert bonus(0, 2) == pytest.approx(-settings.claim_count_mismatch_penalty, abs=1e-6)
+    # the same two statements in ONE article are two figures: only the ordinary count bonus
+    same = make_ref("a", "The number of dead has risen to 44", (("44", 44, ""),))
+    one_article = ClaimSpace.build([toll, same], HashingEmbedder(), DEFAULT_SETTINGS)
+    plain_one = ClaimSpace(one_article.vectors, one_article.tfidf, one_article.figures,
+                           one_article.units, one_article.article_ids, one_article.lexical_weight)
+    pair = np.array([0]), np.array([1])
+    assert float(one_article.block(*pair)[0, 0] - plain_one.block(*pair)[0, 0]) == \
+        pytest.approx(settings.claim_same_event_bonus - SAME_UNIT_BONUS, abs=1e-6)
+
+
+def _published(ref: ClaimRef, when: datetime) -> ClaimRef:
+    article = replace(ref.analysis.article, published=when)
+    return ClaimRef(replace(ref.analysis, article=article), ref.claim)
+
+
+def test_another_years_event_named_in_the_past_is_background_not_this_claim():
+    now = datetime(2026, 11, 17, tzinfo=UTC)
+    toll = _published(make_ref("a", "44 people were killed in the quake",
+                               (("44 people", 44, "people"),)), now)
+    past = _published(make_ref("b", "In 2009, a quake in the region killed 14 people",
+                               (("14 people", 14, "people"),)), now)
+    plan = _published(make_ref("c", "The plant will close by the end of 2027"), now)
+    assert event_years(toll.claim, now) == (frozenset({2026}), False)
+    assert event_years(past.claim, now) == (frozenset({2009}), True)
+    assert event_years(plan.claim, now) == (frozenset({2027}), False)  # a plan, not another event
+    space = ClaimSpace.build([toll, past], HashingEmbedder(), DEFAULT_SETTINGS)
+    plain = ClaimSpace(space.vectors, space.tfidf, space.figures, space.units,
+                       space.article_ids, space.lexical_weight)
+    pair = np.array([0]), np.array([1])
+    # no count bonus (another year's count) and the other-year penalty
+    assert float(space.block(*pair)[0, 0] - plain.block(*pair)[0, 0]) == pytest.approx(
+        -DEFAULT_SETTINGS.claim_other_year_penalty, abs=1e-6)
 
 
 def test_opposite_events_and_different_predicates_stay_apart():

@@ -112,3 +112,24 @@ def test_statement_in_next_paragraph_keeps_bare_cue(nlp):
     """'X said in a statement.' ending its paragraph keeps the bare verb as the cue."""
     found = _extract(nlp, 'The mayor said in a statement.\n\n"The bridge is safe."')
     assert by_cue(found, "said").content.text == '"The bridge is safe."'
+
+
+# Version 8: courts' findings and rulings are their statements; measurements given as figures.
+RULINGS = [
+    ("The court found that Vogt had taken 1.2 million euros.", "found", "The court",
+     "speech", "official"),
+    ("Judges ruled that Vogt had pocketed the fees.", "ruled", "Judges", "speech", "official"),
+    ("A study found that prices rose.", "found", "A study", "evidence", None),
+    ("The European Seismological Centre put the magnitude of the quake at 6.3.", "put",
+     "The European Seismological Centre", "speech", "organisation"),
+]
+
+
+@pytest.mark.parametrize(("text", "cue", "source", "cue_type", "kind"), RULINGS,
+                         ids=[r[0][:40] for r in RULINGS])
+def test_rulings_are_statements_and_figures_are_given(nlp, text, cue, source, cue_type, kind):
+    found = by_cue(_extract(nlp, text), cue)
+    assert found.source.text == source
+    assert found.cue_type == cue_type
+    if kind is not None:
+        assert found.chain[-1].kind == kind

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -193,6 +194,41 @@ def test_revision_wording_makes_different_origins_one_evolving_figure():
     assert result.conflicts == [] and [v.value for v in result.evolving] == [12, 30]
 
 
+def _term(outlet: str, years: int, published: datetime, text: str) -> Mention:
+    return mention(make_claim(text, counts=[(f"{years} years", years, "years")]), outlet,
+                   f"{outlet} (own)", "outlet", published)
+
+
+def test_a_fixed_length_of_time_misreported_later_is_a_conflict_not_a_new_figure():
+    # five years, then eight years, then five again: a prison term does not grow between reports
+    mentions = [_term("Valley Times", 5, DAY1, "Vogt was jailed for 5 years"),
+                _term("Coast Herald", 8, DAY2, "Vogt was jailed for 8 years"),
+                _term("Metro Bulletin", 5, DAY3, "Vogt was jailed for 5 years")]
+    result = compare_mentions(mentions, SETTINGS)
+    assert result.evolving == []
+    assert sorted((c.a, c.b, c.minor) for c in result.conflicts) == [(0, 1, False),
+                                                                      (1, 2, False)]
+
+
+def test_a_running_length_of_time_may_grow_between_reports():
+    mentions = [_term("Valley Times", 3, DAY1, "The strike has lasted 3 years"),
+                _term("Coast Herald", 4, DAY2, "The strike has lasted 4 years")]
+    result = compare_mentions(mentions, SETTINGS)
+    assert result.conflicts == [] and [v.value for v in result.evolving] == [3, 4]
+
+
+def test_decimals_are_compared_at_their_written_precision():
+    a = mention(make_claim("A quake of magnitude 6.1 struck", counts=[("6.1", 6.1, "magnitude")]),
+                "Valley Times", "the institute", "official", DAY1)
+    b = mention(make_claim("A quake of magnitude 6.3 struck", counts=[("6.3", 6.3, "magnitude")]),
+                "Coast Herald", "the centre", "organisation", DAY1)
+    c = mention(make_claim("A quake of magnitude 6.12 struck",
+                           counts=[("6.12", 6.12, "magnitude")]),
+                "Metro Bulletin", "the institute", "official", DAY1)
+    assert [(x.a, x.b) for x in compare_mentions([a, b], SETTINGS).conflicts] == [(0, 1)]
+    assert compare_mentions([a, c], SETTINGS).conflicts == []  # 6.12 rounds to 6.1
+
+
 def test_same_day_different_figures_stay_a_conflict():
     a, b = _toll("Valley Times", 12, DAY1), _toll("Coast Herald", 15, DAY1)
     [conflict] = compare_mentions([a, b], SETTINGS).conflicts
@@ -200,6 +236,19 @@ def test_same_day_different_figures_stay_a_conflict():
 
 
 # --- who disagrees ----------------------------------------------------------------------------
+
+def test_the_accused_answering_an_official_finding_is_a_side_not_a_neutral_source():
+    finding = make_claim("Vogt had taken 1.2 million euros")
+    finding = dataclasses.replace(finding, actors=(Entity(_span(finding.span.text, "Vogt"),
+                                                          "PERSON"),))
+    court = mention(finding, "Valley Times", "the court", "official")
+    accused = mention(make_claim("Vogt had taken no money", negated=True), "Coast Herald",
+                      "Lena Vogt", "person")
+    witness = mention(make_claim("Vogt had taken no money", negated=True), "Coast Herald",
+                      "a neighbour", "person")
+    assert conflict_sides(court, accused) == conflict_sides(accused, court) == "parties"
+    assert conflict_sides(court, witness) == "origins"
+
 
 def test_opposing_parties_are_a_conflict_between_parties():
     army = mention(make_claim("30 fighters were killed", counts=[("30 fighters", 30, "fighters")]),

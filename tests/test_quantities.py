@@ -63,6 +63,18 @@ CASES = [
         ("20 individuals", 20, "people", "exact", None),
     ]),
     ("About 12 were killed.", [("About 12", 12, "", "about", None)]),
+    # lengths of time are amounts; points in time are not
+    ("Vogt was jailed for seven years on Monday.", [("seven years", 7, "years", "exact", None)]),
+    ("The court jailed Vogt for five years yesterday.", [("five years", 5, "years", "exact",
+                                                          None)]),
+    ("He had more than 20 years of experience.", [("more than 20 years", 20, "years",
+                                                   "more_than", None)]),
+    ("The strike lasted between 12 and 15 days.", [("between 12 and 15 days", 12, "days",
+                                                    "range", 15)]),
+    ("Two years ago the plant closed.", []),
+    ("The driver, a 54-year-old, was unhurt.", []),
+    ("The plant will open in three years.", []),
+    ("Over the past five years prices rose.", []),
     # must not: years, dates, times, ordinals, phone numbers, names
     ("The dam was built in 2024.", []),
     ("Villages were evacuated on 5 May.", []),

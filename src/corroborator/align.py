@@ -42,28 +42,22 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .align_structure import (
-    claim_counts,
-    claim_events,
-    claim_locations,
-    claim_predicates,
-    comparable_text,
-    mask_number_words,
-    opposite_events,
-    quantity_family,
-    unit_family,
+from .align_bonus import (
+    SAME_FIGURE_BONUS,
+    SAME_UNIT_BONUS,
+    Structure,
+    event_years,
+    indicator,
 )
+from .align_structure import comparable_text, mask_number_words, quantity_family, unit_family
 from .embed import Embedder
 from .model import Analysis, Claim
 from .settings import Settings
 
-__all__ = ["ClaimRef", "ClaimSpace", "align_claims", "align_claims_exhaustive",
-           "agglomerate", "candidate_edges", "masked_text", "unit_family"]
+__all__ = ["SAME_FIGURE_BONUS", "SAME_UNIT_BONUS", "ClaimRef", "ClaimSpace", "align_claims",
+           "align_claims_exhaustive", "agglomerate", "candidate_edges", "event_years",
+           "masked_text", "unit_family"]
 
-# Similarity bonuses for shared structure (added to the blended cosine). Set on the example
-# corpus ground truth (benchmarks/bench_golden.py): the same figure is near-decisive.
-SAME_FIGURE_BONUS = 0.25
-SAME_UNIT_BONUS = 0.1
 # Similarity blocks are computed this many cells at a time (float32: 16 MB).
 _BLOCK_CELLS = 4_000_000
 
@@ -137,47 +131,6 @@ def masked_text(claim: Claim) -> str:
     return mask_number_words(_DIGITS.sub("several", text), "several")
 
 
-@dataclass(frozen=True)
-class Structure:
-    """Indicator rows of the claims' events and counts, and the bonus/penalty they carry."""
-    events: sparse.csr_matrix  # claims x event families
-    counts: sparse.csr_matrix  # claims x (unit family, event) and (event, object)
-    opposed: sparse.csr_matrix  # claims x events opposite to one they report
-    event_bonus: float
-    opposite_penalty: float
-
-    @staticmethod
-    def of(claims: Sequence[Claim], settings: Settings) -> Structure:
-        events = [claim_events(c.span.text) for c in claims]
-        # events and their opposites share one column space, so a product finds opposed pairs
-        columns: dict = {}
-        event_rows = _indicator(events, columns)
-        opposed_rows = _indicator([opposite_events(e) for e in events], columns)
-        return Structure(
-            events=_widen(event_rows, len(columns)),
-            counts=_indicator([claim_counts(c, e) | claim_predicates(c.span.text)
-                               | claim_locations(c)
-                               for c, e in zip(claims, events, strict=True)]),
-            opposed=_widen(opposed_rows, len(columns)),
-            event_bonus=settings.claim_same_event_bonus,
-            opposite_penalty=settings.claim_opposite_event_penalty,
-        )
-
-    def adjust(self, rows: np.ndarray, cols: np.ndarray, same_figure: np.ndarray,
-               same_unit: np.ndarray) -> np.ndarray:
-        """The structure bonus of claims ``rows`` x ``cols`` (negative for opposite events)."""
-        shared_event = (self.events[rows] @ self.events[cols].T).toarray() > 0
-        has_event = np.asarray(self.events.sum(axis=1)).ravel() > 0
-        both = has_event[rows][:, None] & has_event[cols][None, :]
-        different_events = both & ~shared_event
-        opposed = ((self.opposed[rows] @ self.events[cols].T).toarray() > 0) | (
-            (self.events[rows] @ self.opposed[cols].T).toarray() > 0)
-        same_count = (self.counts[rows] @ self.counts[cols].T).toarray() > 0
-        bonus = np.where(same_figure & ~different_events, SAME_FIGURE_BONUS,
-                         np.where(same_count, self.event_bonus, SAME_UNIT_BONUS * same_unit))
-        return bonus - self.opposite_penalty * (opposed & ~shared_event)
-
-
 class ClaimSpace:
     """The claims of one story as vectors, so any block of pairwise similarities can be computed
     without the full matrix: (1 - w) * embedding cosine + w * TF-IDF cosine + structure bonus."""
@@ -192,6 +145,8 @@ class ClaimSpace:
         self.figures = figures
         self.units = units
         self.article_ids = list(article_ids)
+        names: dict[str, int] = {}
+        self.article_codes = np.array([names.setdefault(a, len(names)) for a in self.article_ids])
         self.lexical_weight = lexical_weight
         # Claims with equal signatures have equal rows everywhere (same similarity to all).
         self.signatures = list(signatures) if signatures is not None else list(range(len(vectors)))
@@ -202,16 +157,17 @@ class ClaimSpace:
         texts = [masked_text(r.claim) for r in refs]
         figures = [frozenset((quantity_family(q, r.claim), q.value) for q in r.claim.quantities)
                    for r in refs]
-        structure = Structure.of([r.claim for r in refs], settings)
+        years = [event_years(r.claim, r.analysis.article.published) for r in refs]
+        structure = Structure.of([r.claim for r in refs], settings, years)
         return cls(
             vectors=_embed_unique(texts, embedder),
             tfidf=_tfidf_rows(texts),
-            figures=_indicator(figures),
-            units=_indicator([{f for f, _ in figures_of} for figures_of in figures]),
+            figures=indicator(figures),
+            units=indicator([{f for f, _ in figures_of} for figures_of in figures]),
             article_ids=[r.article_id for r in refs],
             lexical_weight=settings.claim_lexical_weight,
-            signatures=[_signature(t, f, r.claim) for t, f, r in zip(texts, figures, refs,
-                                                                  strict=True)],
+            signatures=[(*_signature(t, f, r.claim), y)
+                        for t, f, r, y in zip(texts, figures, refs, years, strict=True)],
             structure=structure,
         )
 
@@ -237,7 +193,9 @@ class ClaimSpace:
         if self.structure is None:
             bonus = np.where(same_figure, SAME_FIGURE_BONUS, SAME_UNIT_BONUS * same_unit)
         else:
-            bonus = self.structure.adjust(rows, cols, same_figure, same_unit)
+            codes = self.article_codes
+            same_article = codes[rows][:, None] == codes[cols][None, :]
+            bonus = self.structure.adjust(rows, cols, same_figure, same_unit, same_article)
         return sim + bonus.astype(np.float32)
 
 
@@ -270,27 +228,6 @@ def _tfidf_rows(texts: Sequence[str]) -> sparse.csr_matrix | None:
         return TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
     except ValueError:  # only stop words: nothing lexical to compare
         return None
-
-
-def _indicator(keys_per_row: Sequence[set], columns: dict | None = None) -> sparse.csr_matrix:
-    """Rows x distinct keys, 1 where the row has the key: shared keys become a sparse product.
-    ``columns`` (key -> column) is filled in place, so several matrices can share it."""
-    columns = {} if columns is None else columns
-    rows, cols = [], []
-    for row, keys in enumerate(keys_per_row):
-        for key in keys:
-            rows.append(row)
-            cols.append(columns.setdefault(key, len(columns)))
-    data = np.ones(len(rows), dtype=np.float32)
-    shape = (len(keys_per_row), max(len(columns), 1))
-    return sparse.csr_matrix((data, (rows, cols)), shape=shape)
-
-
-def _widen(matrix: sparse.csr_matrix, width: int) -> sparse.csr_matrix:
-    """The same rows with ``width`` columns (columns added later to a shared key space)."""
-    matrix = matrix.tocsr()
-    return sparse.csr_matrix((matrix.data, matrix.indices, matrix.indptr),
-                             shape=(matrix.shape[0], max(width, 1)))
 
 
 def candidate_edges(

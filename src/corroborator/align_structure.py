@@ -33,6 +33,8 @@ class _Lexicon:
     events: tuple[tuple[str, re.Pattern], ...]  # family, word pattern
     opposites: dict[str, frozenset[str]]  # event -> its opposite events
     source_pronouns: re.Pattern
+    # "<Name>'s lawyer" / "his lawyer": someone speaking for a person, who is "he"/"she"
+    spoken_for: re.Pattern
     number_words: re.Pattern
     counted_unit: re.Pattern  # "the number of <unit>"
     object_class: dict[str, str]  # noun -> its class
@@ -60,9 +62,13 @@ def _lexicon() -> _Lexicon:
         events=tuple((family, _words(forms)) for family, forms in raw["events"].items()),
         opposites={e: frozenset(o) for e, o in opposites.items()},
         source_pronouns=re.compile(rf"^(?:{'|'.join(raw['source_pronouns'])})\b", re.I),
+        spoken_for=re.compile(rf"^(?:the\s+)?(?P<whom>.+?)(?:'s|’s|\s+his|\s+her)?\s+"
+                              rf"(?:{'|'.join(raw['speaks_for_person'])})\b", re.I),
         number_words=re.compile(rf"\b(?:{'|'.join(numbers)})(?:-(?:{'|'.join(numbers)}))?\b",
                                 re.I),
-        counted_unit=re.compile(rf"\b(?:{'|'.join(raw['counted_unit_cues'])})\s+([a-z]+)", re.I),
+        # the unit may follow a few modifiers: "the number of confirmed salmonella infections"
+        counted_unit=re.compile(rf"\b(?:{'|'.join(raw['counted_unit_cues'])})\s+"
+                                r"((?:[a-z'-]+\s+){0,3}[a-z'-]+)", re.I),
         object_class={noun: cls for cls, nouns in raw["object_classes"].items() for noun in nouns},
         location=_location_pattern(raw),
     )
@@ -106,9 +112,11 @@ def implied_families(claim: Claim) -> set[str]:
 def _implied_families_of(text: str) -> set[str]:
     lexicon = _lexicon()
     families = {f for f, pattern in lexicon.implied_units if pattern.search(text)}
-    families.update(lexicon.unit_family[m.group(1).lower()]
-                    for m in lexicon.counted_unit.finditer(text)
-                    if m.group(1).lower() in lexicon.unit_family)
+    for match in lexicon.counted_unit.finditer(text):
+        # the first word of the phrase that names a unit: "number of confirmed cases" -> cases
+        units = [w for w in match.group(1).lower().split() if w in lexicon.unit_family]
+        if units:
+            families.add(lexicon.unit_family[units[0]])
     return families
 
 
@@ -208,8 +216,23 @@ def comparable_text(claim: Claim, text: str) -> str:
     attribution = claim.attribution
     if (attribution is not None and claim.span.start == attribution.content.start
             and _lexicon().source_pronouns.match(text)):
-        text = _lexicon().source_pronouns.sub(lambda _: attribution.source.text, text, count=1)
+        text = _lexicon().source_pronouns.sub(
+            lambda m: _referent(m.group(0), attribution.source.text), text, count=1)
     return text
+
+
+def _referent(pronoun: str, source: str) -> str:
+    """Who an opening pronoun of a reported statement stands for: usually the speaker ("the
+    party denied that it was ..."), but "he"/"she" in what a lawyer or spokesman says is the
+    person spoken for ("Vogt's lawyer said she would appeal" -> Vogt; "his lawyer said he would
+    appeal": unknown here, so the pronoun stays)."""
+    if pronoun.lower() not in ("he", "she"):
+        return source
+    spoken_for = _lexicon().spoken_for.match(source.split(",")[0].strip())
+    if spoken_for is None:
+        return source
+    whom = spoken_for.group("whom")
+    return pronoun if whom.lower() in ("his", "her", "their") else whom
 
 
 def mask_number_words(text: str, replacement: str) -> str:

@@ -50,7 +50,26 @@ def conflict_sides(a: Mention, b: Mention) -> str:
     kinds = {a.origin_kind, b.origin_kind}
     if kinds <= SIDE_KINDS and "party" in kinds:
         return "parties"
+    if _answers_for_itself(a, b) or _answers_for_itself(b, a):
+        return "parties"
     return "origins"
+
+
+def _answers_for_itself(speaker: Mention, other: Mention) -> bool:
+    """The origin of ``speaker`` is who ``other``'s claim is about, answering an official or a
+    party ("The court found that Vogt took the money" / "Vogt denied taking any money"): the
+    accused and the accuser are the two sides of a dispute, not two neutral sources."""
+    if len(speaker.chain) < 2 or other.origin_kind not in SIDE_KINDS | {"organisation"}:
+        return False
+    name = speaker.origin_key
+    actors = {_surname(e.span.text) for e in other.claim.actors}
+    return bool(name) and (_surname(name) in actors)
+
+
+def _surname(name: str) -> str:
+    # "Lena Vogt", "Vogt", "former mayor Lena Vogt" -> "vogt"
+    words = name.lower().replace("'s", "").split()
+    return words[-1] if words else ""
 
 
 def family(q: Quantity, mention: Mention) -> str:
@@ -65,6 +84,11 @@ def values_agree(qa: Quantity, qb: Quantity, settings: Settings) -> bool:
 
 def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
     low, high = q.bounds()
+    written = _decimal_precision(q)
+    if written is not None and q.qualifier in ("exact", "range"):
+        # "6.1" stands for 6.05-6.15 and "2.4 million" for 2.35-2.45 million: a value written
+        # with decimals is rounded at its last digit, not by a share of itself (6.1 != 6.3)
+        return low - written, high + written
     if q.qualifier == "about":
         tolerance = settings.about_tolerance
     elif q.qualifier in ("exact", "range"):
@@ -74,6 +98,22 @@ def _tolerant_bounds(q: Quantity, settings: Settings) -> tuple[float, float]:
     if q.qualifier == "more_than":
         low = low + 1e-9  # "more than 200" excludes 200 itself
     return low * (1 - tolerance), high * (1 + tolerance)
+
+
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+
+
+def _decimal_precision(q: Quantity) -> float | None:
+    """Half the unit of the last written decimal, in the quantity's own scale ("2.4 million":
+    50,000), just under it so that neighbouring values do not touch; None without decimals."""
+    match = _DECIMAL.search(q.span.text.replace(",", ""))
+    if match is None or q.high is not None:
+        return None
+    written = float(match.group(0))
+    if written == 0:
+        return None
+    scale = q.value / written
+    return 0.499 * 10 ** -len(match.group(2)) * scale
 
 
 def disagreeing_figures(
@@ -134,6 +174,8 @@ def _over_time(
     revised = says_revised(late)
     if conflict_sides(a, b) == "parties" or not (same_source(a, b) or revised):
         return None
+    if not revised and not (_may_run_on(qa, a) and _may_run_on(qb, b)):
+        return None  # "jailed for five years" then "for eight": a misreport, not a new figure
     if q_late.bounds()[0] > q_early.bounds()[1] or revised:
         return Step(ei, li, q_early, q_late)
     if not index.reported_before(q_late, early):
@@ -143,6 +185,26 @@ def _over_time(
     detail = (f"outdated figure: {late.outlet} ({_day(late)}) still gives “{q_late.span.text}” "
               f"after {early.outlet} ({_day(early)}) reported “{q_early.span.text}”")
     return Conflict("number", ei, li, detail, minor=True, between="outlets", outdated=True)
+
+
+def _may_run_on(q: Quantity, mention: Mention) -> bool:
+    """Whether the figure can grow between reports. A tally can ("12 dead", later "27 dead"); a
+    length of time only while it is still running ("has been missing for three days"), not a
+    fixed one ("sentenced to five years", "had 20 years of experience")."""
+    if q.unit not in _duration_units():
+        return True
+    return _running_duration().search(mention.claim.sentence.text.lower()) is not None
+
+
+@lru_cache(maxsize=1)
+def _duration_units() -> frozenset[str]:
+    return frozenset(load_lexicon("quantities")["durations"]["units"])
+
+
+@lru_cache(maxsize=1)
+def _running_duration() -> re.Pattern[str]:
+    cues = "|".join(re.escape(cue) for cue in load_lexicon("conflicts")["running_duration_cues"])
+    return re.compile(rf"\b(?:{cues})\b")
 
 
 def value_key(q: Quantity) -> tuple:

@@ -132,12 +132,17 @@ def normalise_name(name: str) -> str:
 def is_description(name: str) -> bool:
     """True for "the rebel group", "the company"; False for names ("Keller Textiles", "NLA")."""
     words = re.sub(r"[^\w\s-]", " ", _RELATIVE_CLAUSE.split(name, maxsplit=1)[0]).split()
-    return not any(_is_proper(w, i) for i, w in enumerate(words))
+    return not any(_is_proper(w, i, words) for i, w in enumerate(words))
 
 
-def _is_proper(word: str, index: int) -> bool:
-    # A capital at the start of the phrase may only be the sentence's ("The company said").
-    return word[:1].isupper() and not (index == 0 and word.lower() in _words().determiners)
+def _is_proper(word: str, index: int, words: Sequence[str]) -> bool:
+    # A capital at the start of the phrase may only be the sentence's: "The company said",
+    # "Civil protection officials said" (a name capitalises its other words too: "Civil
+    # Protection Agency"; a one-word name stays a name: "Reuters", "Police").
+    if index == 0 and (word.lower() in _words().determiners
+                       or (len(words) > 1 and not any(w[:1].isupper() for w in words[1:]))):
+        return False
+    return word[:1].isupper()
 
 
 class _Components:

@@ -14,9 +14,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import numpy as np
 
+from .analysis.lexicon import load_lexicon
 from .ingest.language import english_stopwords
 from .model import Analysis
 from .settings import Settings
@@ -99,9 +101,10 @@ def article_features(analysis: Analysis, vector: np.ndarray, settings: Settings)
     published = article.published
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)
-    years = {int(y) for y in _YEAR.findall(text)}
+    opening = f"{article.title or ''}\n{article.text[: settings.story_years_chars]}"
+    years = {int(y) for y in _YEAR.findall(opening)}
     years |= {d.value.year for d in analysis.dates
-              if not d.relative and d.span.start < settings.story_terms_chars}
+              if not d.relative and d.span.start < settings.story_years_chars}
     return Features(article.id, vector, terms, entities, published, years,
                      _facts(analysis, settings.story_facts_chars))
 
@@ -113,8 +116,15 @@ def _facts(analysis: Analysis, limit: int) -> set[str]:
     opening = f"{article.title or ''}\n{article.text[:limit]}"
     facts = {f"weekday:{day.lower()}" for day in _WEEKDAY.findall(opening)}
     facts |= {f"count:{q.unit}={q.value:g}" for q in analysis.quantities
-              if q.span.start < limit and q.unit}
+              if q.span.start < limit and q.unit and q.unit not in _durations()}
     return facts
+
+
+@lru_cache(maxsize=1)
+def _durations() -> frozenset[str]:
+    # Lengths of time ("22 years" with the company, "a ten-day tour") describe people and plans
+    # more than the event: two reports of one crash give a driver's tenure differently.
+    return frozenset(load_lexicon("quantities")["durations"]["units"])
 
 
 def fact_conflicts(mine: set[str], theirs: set[str]) -> int:

@@ -68,6 +68,7 @@ from .attribution_spans import (
     content_span,
     cue_span,
     doc_text,
+    forms_lexicon,
     inside_any,
     quote_regions,
     source_span,
@@ -226,7 +227,7 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
     if not parts:
         content, parts = with_quote_before(verb, sent, min(source.start, verb.i), content)
     heard = heard_by_outlet(verb, verb.lower_) if verb.lemma_ == "tell" else None
-    cue_type = attribution_lexicon().cue_types[cue_lemma(verb)]
+    cue_type = _ruling_or(attribution_lexicon().cue_types[cue_lemma(verb)], subject)
     wide = cue_span(verb, verb.doc.char_span(cue.start, cue.end, alignment_mode="expand")[-1])
     if wide.end > content.start >= cue.end:  # a colon or particle that is the content's own
         wide = TextSpan.of(doc_text(verb.doc), wide.start, cue.end)
@@ -235,6 +236,14 @@ def _verb_cue(verb: Token, sent: Span) -> _Draft | None:
         c.dep_ in ("dobj", "dative") for c in verb.children)
     return _Draft(source, wide, content, tuple(cited), (heard,) if heard else (), cue_type, parts,
                   cue.text, antecedent(subject), recounted)
+
+
+def _ruling_or(cue_type: str, subject: Token | None) -> str:
+    """What a court, jury or inquiry "found" or "ruled" is its statement (speech), not a
+    document's evidence: "The court found that Vogt had taken the money"."""
+    if cue_type != "evidence" or subject is None:
+        return cue_type
+    return "speech" if subject.lemma_.lower() in forms_lexicon().ruling_bodies else cue_type
 
 
 def _cited_reason(verb: Token) -> TextSpan | None:

@@ -340,6 +340,7 @@ class FormsLexicon(NamedTuple):
     document_prepositions: frozenset[str]
     no_carrier_verbs: frozenset[str]
     cue_right_phrases: tuple[tuple[str, ...], ...]
+    ruling_bodies: frozenset[str]  # what they "find" or "rule" is their statement (version 8)
 
 
 @lru_cache(maxsize=1)
@@ -352,4 +353,4 @@ def forms_lexicon() -> FormsLexicon:
     phrases = tuple(tuple(str(p).lower().split()) for p in cues.get("cue_right_phrases", ()))
     return FormsLexicon(words("colon_labels"), words("document_nouns"),
                         words("document_prepositions"), words("no_carrier_verbs"),
-                        tuple(sorted(phrases, key=len, reverse=True)))
+                        tuple(sorted(phrases, key=len, reverse=True)), words("ruling_bodies"))

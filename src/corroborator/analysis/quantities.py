@@ -286,7 +286,9 @@ def _blocked_tokens(doc: Doc) -> set[int]:
     char_ranges += [(m.start(), m.end()) for m in _PHONE.finditer(text)]
     blocked: set[int] = set()
     for ent in doc.ents:
-        if ent.label_ in _BLOCK_LABELS or (ent.label_ == "DATE" and _is_calendar_date(ent)) or \
+        if ent.label_ == "DATE" and _is_calendar_date(ent):
+            blocked.update(set(range(ent.start, ent.end)) - _duration_numbers(ent))
+        elif ent.label_ in _BLOCK_LABELS or \
                 (ent.label_ in _NAME_LABELS and any(t.is_title and t.is_alpha for t in ent)):
             blocked.update(range(ent.start, ent.end))
     lowers = token_lowers(doc)
@@ -329,6 +331,46 @@ def _may_not_be_an_amount(token: Token, lowers: list[str]) -> bool:
     following = lowers[token.i + 1] if token.i + 1 < len(lowers) else ""
     return (":" in lower or lower[:1].isdigit() or following in _TIME_WORDS
             or token.like_num)
+
+
+def _duration_numbers(ent) -> set[int]:
+    """Number tokens of a DATE entity that measure a length of time, which is an amount:
+    "jailed for seven years (yesterday)", "more than 20 years of experience", "a 12-day strike"
+    can agree or conflict like any count. A point in time is not: "two years ago", "a
+    54-year-old", "the past five years", "in three weeks"."""
+    lex = _lexicon()["durations"]
+    doc, found = ent.doc, set()
+    for unit in ent:
+        if unit.lower_ not in lex["units"]:
+            continue
+        i = unit.i - 1
+        if i >= ent.start and doc[i].text == "-":
+            i -= 1  # "12-day"
+        numbers = []
+        while i >= ent.start and _is_number_word(doc[i]):
+            numbers.append(i)
+            i -= 1
+        i -= _qualifier_length(doc, i)  # "more than 20 years": the word before it decides
+        j = unit.i + 2 if unit.i + 1 < len(doc) and doc[unit.i + 1].text == "-" else unit.i + 1
+        after = doc[j].lower_ if j < len(doc) else ""  # "54-year-old"
+        before = doc[i].lower_ if i >= 0 else ""
+        if numbers and before not in lex["not_before"] and after not in lex["not_after"]:
+            # every number of the entity up to the unit: "between 12 and 15 days" is a range
+            found.update(t.i for t in doc[ent.start:unit.i] if _is_number_word(t))
+    return found
+
+
+def _qualifier_length(doc: Doc, end: int) -> int:
+    """Tokens of a qualifier phrase ("more than") ending at token ``end``; 0 when none."""
+    for phrase, _ in _phrases("qualifiers_before"):
+        start = end - len(phrase) + 1
+        if start >= 0 and _lowers(doc, start, end + 1) == phrase:
+            return len(phrase)
+    return 0
+
+
+def _is_number_word(token: Token) -> bool:
+    return token.text.replace(",", "").isdigit() or token.lower_ in _lexicon()["number_words"]
 
 
 def _is_not_an_amount(token: Token) -> bool:
