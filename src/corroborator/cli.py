@@ -7,7 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-import click
+# Before anything loads numpy: OpenBLAS otherwise starts a thread per core at import, and once a
+# process has had a second thread glibc stays on slower multi-threaded paths in it and in every
+# worker forked from it: the spaCy parse then costs ~12% more CPU (89 vs 79 ms per 600-word
+# article, benchmarks/bench_analysis_speed.py). Outputs are identical; a user's own setting wins.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import click  # noqa: E402
 from rich.console import Console
 
 from . import __version__
