@@ -75,6 +75,11 @@ CASES = [
     ("The driver, a 54-year-old, was unhurt.", []),
     ("The plant will open in three years.", []),
     ("Over the past five years prices rose.", []),
+    # a bare number word a count reached or was put at is a figure; others count nothing
+    ("The death toll rose to seven on Tuesday.", [("seven", 7, "", "exact", None)]),
+    ("Police put the toll at twelve.", [("twelve", 12, "", "exact", None)]),
+    ("He went to one of the shops.", []),
+    ("Prices rose to one of the highest levels.", []),
     # must not: years, dates, times, ordinals, phone numbers, names
     ("The dam was built in 2024.", []),
     ("Villages were evacuated on 5 May.", []),

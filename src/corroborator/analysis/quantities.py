@@ -91,9 +91,24 @@ def _quantity_at(doc: Doc, i: int, blocked: set[int]) -> _Reading | None:
     _read_qualifier_after(doc, reading)
     if not reading.unit:
         _read_unit(doc, reading)
-    if not reading.unit and _DIGITS.match(doc[number.start].lower_) is None:
+    if not reading.unit and _DIGITS.match(doc[number.start].lower_) is None \
+            and not _is_reached_figure(doc, reading.start):
         return None  # "one of them", "a dozen": a word number counts something or nothing
     return reading
+
+
+def _is_reached_figure(doc: Doc, start: int) -> bool:
+    """A bare number word that a count reached or was put at is a figure like "31" would be:
+    "the death toll rose to seven", "police put the toll at twelve", "stood at nine" (not
+    "rose to one of the highest")."""
+    lex = _lexicon()["figure_verbs"]
+    if start < 2 or doc[start - 1].lower_ not in ("to", "at"):
+        return False
+    if start + 1 < len(doc) and doc[start + 1].lower_ == "of":
+        return False
+    if doc[start - 1].lower_ == "to":
+        return doc[start - 2].lemma_.lower() in lex["reached"]
+    return any(t.lemma_.lower() in lex["put"] for t in doc[max(0, start - 6):start - 1])
 
 
 def _may_start_number(lower: str) -> bool:
