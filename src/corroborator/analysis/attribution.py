@@ -1,6 +1,7 @@
 """Who says what: attribution clauses with their source, cue, content and provenance chain.
 
-A dispatcher walks the tokens of each sentence and hands every cue to the function for its form:
+A dispatcher walks the words of each sentence that may open a cue (the lexicon says which; the rest
+never become spaCy Tokens) and hands every cue to the function for its form:
 
 - ``_verb_cue``: a cue verb from the lexicon with a subject (``attribution_resolve.speaker``: its
   own, a relative pronoun, or for "..., saying ...", "X stood up and said ...", "in talking to
@@ -71,10 +72,12 @@ from .attribution_spans import (
     forms_lexicon,
     inside_any,
     quote_regions,
+    segment_bounds,
     source_span,
     token_span,
 )
 from .chains import CitedParty, build_chain, find_cited_parties, heard_by_outlet, nest_chains
+from .nlp import token_lemmas, token_lowers, token_tags
 from .sources import attribution_lexicon, classify_source, cue_lemma
 
 _RELATIVE_TAGS = frozenset({"WDT", "WP"})
@@ -138,29 +141,45 @@ def _reported_by(inner: _Draft, outer: _Draft) -> bool:
 
 def _drafts(doc: Doc) -> Iterator[_Draft]:
     quotes = quote_regions(doc_text(doc))
-    for sent in _segments(doc):
-        for token in sent:
+    segments = segment_bounds(doc)
+    # Only a word that may open a cue reaches the dispatcher (``_cue_candidates``): building a
+    # spaCy Token for every word of the article cost more than the cues found among them.
+    candidates = _cue_candidates(doc)
+    at = 0
+    for start, end in segments:
+        while at < len(candidates) and candidates[at] < start:
+            at += 1  # a line-break token between segments: never a cue
+        sent = None
+        while at < len(candidates) and candidates[at] < end:
+            token = doc[candidates[at]]
+            at += 1
             # Words inside a quotation are the quoted speaker's ("I think", "you said"): the
             # quotation is the content of the attribution around it, not a source of its own.
             if inside_any(token.idx, quotes):
                 continue
+            sent = doc[start:end] if sent is None else sent
             draft = _dispatch(token, sent)
             if draft is not None:
                 yield draft
 
 
-def _segments(doc: Doc) -> Iterator[Span]:
-    """The parser's sentences, cut at line breaks: a sentence can run across a paragraph break
-    (a headline, a dateline), but reported speech and its attribution never do."""
-    for sent in doc.sents:
-        start = sent.start
-        for token in sent:
-            if "\n" in token.text:
-                if token.i > start:
-                    yield doc[start : token.i]
-                start = token.i + 1
-        if start < sent.end:
-            yield doc[start : sent.end]
+def _cue_candidates(doc: Doc) -> list[int]:
+    """Indices of the tokens that may open a cue: a necessary condition for ``_dispatch`` to
+    return a draft, from each token's lower form, lemma and tag alone (each branch of the
+    dispatcher first tests one of these; tests/test_speed_attribution.py checks it on corpora)."""
+    lex = attribution_lexicon()
+    fixes, nouns = lex.lemma_fixes, lex.noun_cues
+    verbs = lex.cue_types.keys() | lex.figure_verbs
+    # "according", a colon, a document preposition ("in a poll")
+    words = forms_lexicon().document_prepositions | {"according", ":"}
+    found = []
+    for i, (lower, lemma, tag) in enumerate(
+            zip(token_lowers(doc), token_lemmas(doc), token_tags(doc), strict=True)):
+        lemma = lemma.lower()
+        if lower in words or lemma in nouns or tag.startswith("VB") and (
+                fixes.get(lower) or lemma) in verbs:
+            found.append(i)
+    return found
 
 
 def _dispatch(token: Token, sent: Span) -> _Draft | None:

@@ -20,7 +20,6 @@ their own text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Span, Token
@@ -41,17 +40,46 @@ from .sources import (
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
-@dataclass(frozen=True)
 class Referent:
-    """A possible antecedent for a pronoun or nominal source."""
-    end: int  # character offset where it ends
-    name: str
-    kind: SourceKind
-    animate: bool
-    named: bool  # has a proper name (nominals like "the company" resolve only to these)
-    type_word: str | None  # the common noun ending the name ("hospital"), if any
-    from_attribution: bool  # an earlier source, preferred over a bare entity at the same place
-    salient: bool = True  # a source or a subject; a name modifying a noun ("the Tern car") is not
+    """A possible antecedent for a pronoun or nominal source.
+
+    A named entity's kind and type word are worked out only when a source is matched against it
+    (``entity`` keeps the span until then): most entities of an article never are, and
+    classifying every one of them was the largest cost of attribution."""
+
+    __slots__ = ("end", "name", "animate", "named", "from_attribution", "salient", "_entity",
+                 "_kind", "_type_word")
+
+    def __init__(self, end: int, name: str, animate: bool, *, named: bool,
+                 from_attribution: bool, salient: bool = True, kind: SourceKind = "unknown",
+                 type_word: str | None = None, entity: Span | None = None) -> None:
+        self.end = end  # character offset where it ends
+        self.name = name
+        self.animate = animate
+        self.named = named  # has a proper name (nominals like "the company" resolve only to these)
+        # an earlier source, preferred over a bare entity at the same place
+        self.from_attribution = from_attribution
+        # a source or a subject; a name modifying a noun ("the Tern car") is not
+        self.salient = salient
+        self._entity = entity  # set: kind and type word not worked out yet
+        self._kind: SourceKind = kind
+        self._type_word = type_word
+
+    @property
+    def kind(self) -> SourceKind:
+        self._classify()
+        return self._kind
+
+    @property
+    def type_word(self) -> str | None:
+        """The common noun ending the name ("hospital"), if any."""
+        self._classify()
+        return self._type_word
+
+    def _classify(self) -> None:
+        if self._entity is not None:
+            self._kind, self._type_word = classify_source(self._entity), type_word(self._entity)
+            self._entity = None
 
 
 class Resolved(NamedTuple):
@@ -69,20 +97,20 @@ def entity_referents(doc: Doc) -> list[Referent]:
 
 
 def source_referent(source: Span, name: str, kind: SourceKind, animate: bool) -> Referent:
-    return Referent(source.end_char, name, kind, animate,
-                    named=any(t.pos_ == "PROPN" for t in source), type_word=type_word(source),
-                    from_attribution=True)
+    return Referent(source.end_char, name, animate,
+                    named=any(t.pos_ == "PROPN" for t in source), from_attribution=True,
+                    kind=kind, type_word=type_word(source))
 
 
 def resolved(source: Span, referents: list[Referent]) -> Resolved:
     """Name, kind and animacy of the source, through its antecedent when it has one."""
-    own_kind = classify_source(source)
     pronoun = pronoun_class(source)
     if pronoun is not None:
         found = _latest(referents, source.start_char, lambda r: _fits_pronoun(r, pronoun))
         if found is None:
             return Resolved(source.text, "unknown", False, source.text)
         return Resolved(found.name, found.kind, found.animate, found.name)
+    own_kind = classify_source(source)  # after the pronouns, which take their referent's kind
     if is_resolvable_nominal(source):
         noun = source[-1].lemma_.lower()
         # "the company" never means a person, "the spokesman" may.
@@ -146,8 +174,8 @@ def _is_speaker_entity(ent: Span) -> bool:
 
 def _entity_referent(ent: Span) -> Referent:
     animate = ent.label_ == "PERSON"
-    return Referent(ent.end_char, ent.text, classify_source(ent), animate, True, type_word(ent),
-                    False, salient=ent.root.dep_ in _SUBJECT_DEPS)
+    return Referent(ent.end_char, ent.text, animate, named=True, from_attribution=False,
+                    salient=ent.root.dep_ in _SUBJECT_DEPS, entity=ent)
 
 
 # --- who speaks: the subject of a cue verb -------------------------------------------------------

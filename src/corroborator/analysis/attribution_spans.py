@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..model import Attribution, TextSpan
 from .lexicon import load_lexicon
-from .nlp import doc_text
+from .nlp import doc_text, token_lowers
 
 # Characters stripped from both ends of the bare claim text: quotes, dashes, clause punctuation.
 _BARE_EDGE = " \t\r\n\xa0,;:.\"'“”‘’«»—–-"
@@ -176,9 +176,10 @@ def _with_right_phrase(doc: Doc, verb: Token, end: int) -> int:
     """The cue's end past a phrase PolNeAR mostly takes into it ("said in a statement",
     "wrote on Facebook", "has said repeatedly"; ``cue_right_phrases``), when the phrase hangs
     on the verb."""
+    lowers = token_lowers(doc)  # cached: no Token built per phrase tried
     for phrase in forms_lexicon().cue_right_phrases:
         last = end + len(phrase)
-        if last < len(doc) and [t.lower_ for t in doc[end + 1 : last + 1]] == list(phrase) \
+        if last < len(doc) and tuple(lowers[end + 1 : last + 1]) == phrase \
                 and doc[end + 1].head == verb and not _ends_paragraph(doc, last + 1):
             return last
     return end
@@ -321,6 +322,28 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
         if opened >= 0:
             regions.append((opened, paragraph.end()))
     return regions
+
+
+def segment_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token bounds of the parser's sentences, cut at line breaks: a sentence can
+    run across a paragraph break (a headline, a dateline), but reported speech and its
+    attribution never do. A token holding a line break belongs to no segment."""
+    lowers = token_lowers(doc)  # a token's text holds a line break iff its lower form does
+    breaks = [i for i, word in enumerate(lowers) if "\n" in word]
+    segments = []
+    at = 0
+    for sent in doc.sents:
+        start, end = sent.start, sent.end
+        while at < len(breaks) and breaks[at] < start:
+            at += 1
+        while at < len(breaks) and breaks[at] < end:
+            if breaks[at] > start:
+                segments.append((start, breaks[at]))
+            start = breaks[at] + 1
+            at += 1
+        if start < end:
+            segments.append((start, end))
+    return segments
 
 
 def inside_any(start: int, regions: list[tuple[int, int]]) -> bool:
