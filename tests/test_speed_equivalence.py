@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corroborator.analysis import claims, fast_components, quantities, sources
+from corroborator.analysis import claims, fast_components, quantities, source_kinds, sources
 from corroborator.analysis.nlp import load_nlp, token_lowers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +53,7 @@ def _acronym_sources_by_scan(head, lex) -> list[int]:
         if other.pos_ != "PROPN" or other.i == head.i or other.head.pos_ == "PROPN" and (
                 other.dep_ == "compound"):
             continue
-        words = [t for t in sources._name_tokens(other) if t.lower_ not in lex.acronym_skip]
+        words = [t for t in source_kinds.name_tokens(other) if t.lower_ not in lex.acronym_skip]
         if len(words) >= 2 and "".join(t.text[0] for t in words).upper() == head.text:
             found.append(other.i)
     return found
@@ -63,9 +63,9 @@ def test_spelled_out_names_index_matches_a_scan_of_the_doc(docs):
     lex = sources.attribution_lexicon()
     acronyms = 0
     for doc in docs:
-        index = sources._spelled_out_names(doc, lex)
+        index = source_kinds.spelled_out_names(doc).by_initials
         for token in doc:
-            if sources._is_acronym(token.text):
+            if source_kinds.is_acronym(token.text):
                 acronyms += 1
                 indexed = [i for i in index.get(token.text, ()) if i != token.i]
                 assert indexed == _acronym_sources_by_scan(token, lex), token.text

@@ -11,18 +11,28 @@ The decision is a short cascade over the source's noun phrase, driven by the wor
    name is typed by its name words ("Radio Delta" -> outlet, "National Liberation Army" -> party),
    then by a title or appositive ("Colonel Ruiz", "Rivex, the dam operator"), then by its entity
    label; a common noun by its lemma, then its modifiers, then its appositive.
+
+Clues from the rest of the article (how the source speaks, the full names it shortens, "its" or
+"the company" after a name, which agency "the agency" is) live in ``source_kinds``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from ..model import SourceKind
 from .lexicon import load_lexicon
+from .source_kinds import (
+    bare_agency_is_news,
+    full_names_of,
+    has_words,
+    name_tokens,
+    referred_to_as_company,
+    speaks_anonymously,
+)
 
 # Kinds whose word lists are consulted, in this order, when a head or name matches several.
 _TYPED_KINDS: tuple[SourceKind, ...] = ("outlet", "official", "party", "organisation", "person")
@@ -65,6 +75,11 @@ class AttributionLexicon:
     name_words: dict[str, tuple[str, ...]]  # kind -> words of proper names
     head_lemmas: dict[str, frozenset[str]]  # kind -> head lemmas
     head_suffixes: dict[str, tuple[str, ...]]  # kind -> endings of compound head lemmas
+    # kind -> head lemma -> modifier lemmas that give the head that kind ("civil guard")
+    modified_heads: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+    # kind -> words that type a proper name only as its last word ("Dalby Tours", but not
+    # "Transport Minister Karel Dusek")
+    name_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lemma_fixes: dict[str, str] = field(default_factory=dict)  # surface -> lemma
     object_prepositions: frozenset[str] = frozenset()  # phrases an object content takes along
     # Cue verbs whose direct object is rarely what is attributed ("told reporters", "maintained
@@ -138,6 +153,12 @@ def attribution_lexicon() -> AttributionLexicon:
         name_words=per_kind("name_words"),
         head_lemmas={k: frozenset(v) for k, v in per_kind("head_lemmas").items()},
         head_suffixes=per_kind("head_suffixes"),
+        name_endings=per_kind("name_endings"),
+        modified_heads={
+            kind: {str(h): frozenset(str(m) for m in mods)
+                   for h, mods in spec.get("modified_heads", {}).items()}
+            for kind, spec in kinds.items()
+        },
     )
 
 
@@ -145,11 +166,14 @@ def classify_source(span: Span) -> SourceKind:
     """The kind of source a noun phrase names (see the module docstring for the cascade)."""
     lex = attribution_lexicon()
     text = span.text.lower()
-    if _is_anonymous(span, text, lex):
+    if _is_anonymous(span, text, lex) or speaks_anonymously(span):
         return "anonymous"
     for kind in ("outlet", "official", "party"):
-        if _has_phrase(text, lex.phrases.get(kind, ())):
+        if has_words(text, lex.phrases.get(kind, ())):
             return kind
+    if is_resolvable_nominal(span) and span[1].lemma_.lower() == "agency":
+        # A bare "the agency" is a news agency only right after one is named.
+        return "outlet" if bare_agency_is_news(span) else "official"
     return _kind_of_head(_phrase_head(span), lex, 0)
 
 
@@ -185,14 +209,14 @@ def is_animate(span: Span) -> bool:
     """Whether the phrase names one or more people (so "he"/"she" may refer back to it)."""
     head = span.root
     if head.ent_type_ == "PERSON":
-        return True
+        return not referred_to_as_company(head)
     lex = attribution_lexicon()
     roles = [head, *(c for c in head.children if c.dep_ in ("compound", "appos"))]
     return any(t.lemma_.lower() in lex.animate_heads for t in roles)
 
 
 def _is_anonymous(span: Span, text: str, lex: AttributionLexicon) -> bool:
-    if _has_phrase(text, lex.phrases.get("anonymous", ())):
+    if has_words(text, lex.phrases.get("anonymous", ())):
         return True
     named = any(t.pos_ == "PROPN" for t in span)
     return not named and span.root.lemma_.lower() in lex.head_lemmas.get("anonymous", ())
@@ -208,7 +232,7 @@ def _kind_of_head(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
         return _kind_of_head(whole, lex, depth + 1)
     if head.pos_ == "PROPN":
         return _kind_of_name(head, lex, depth)
-    kind = _kind_of_lemma(lemma, lex)
+    kind = _kind_of_modified(head, lemma, lex) or _kind_of_lemma(lemma, lex)
     if kind:
         return kind
     for child in head.children:
@@ -223,72 +247,62 @@ def _kind_of_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKin
     Among the name's words, a multi-word entry wins ("Kessa Refugee Council" is an aid body),
     then the name's head word ("Mirelle General Hospital" is a hospital), then any other word.
     """
-    name = " ".join(t.lower_ for t in _name_tokens(head))
-    kind = (
-        _kind_of_name_words(name, lex, multiword=True)
-        or _kind_of_name_words(head.lower_, lex, multiword=False)
-        or _kind_of_name_words(name, lex, multiword=False)
-    )
+    kind = _kind_of_own_words(head, lex)
     if kind:
         return kind
-    return (
+    kind = (
         _kind_of_roles(head, lex, depth)
-        or _kind_of_acronym(head, lex, depth)
+        or _kind_of_full_name(head, lex, depth)
         or _LABEL_KINDS.get(head.ent_type_, "unknown")
+    )
+    # A company name the tagger calls a person ("Orlen Brightwater said its plant ...").
+    if kind == "person" and head.ent_type_ == "PERSON" and referred_to_as_company(head):
+        return "organisation"
+    return kind
+
+
+def _kind_of_own_words(head: Token, lex: AttributionLexicon) -> SourceKind | None:
+    """The kind a proper name's own words give: a multi-word entry, then the head word (or a
+    trade word that only ends a company name, "Dalby Tours"), then any other word."""
+    name = " ".join(t.lower_ for t in name_tokens(head))
+    return (
+        _kind_of_name_words(name, lex, multiword=True)
+        or _kind_of_name_words(head.lower_, lex, multiword=False, ending=True)
+        or _kind_of_name_words(name, lex, multiword=False)
     )
 
 
-def _kind_of_acronym(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
-    """An acronym ("the FHM") is the kind of the name it abbreviates when the article spells that
-    name out anywhere ("the Free Highlands Movement"), before or after."""
-    if not _is_acronym(head.text) or depth >= _MAX_DEPTH:
+def _kind_of_full_name(head: Token, lex: AttributionLexicon, depth: int) -> SourceKind | None:
+    """An acronym ("the FHM") or a bare one-word name ("Quillon said") is the kind of the fuller
+    name the article spells out ("the Free Highlands Movement", "Quillon Telecom", "Mayor Tobias
+    Renn"), the nearest earlier one first: NER often types the short form on its own ("Quillon"
+    as nothing, "Dalby" of "Dalby Tours" as a person)."""
+    if depth >= _MAX_DEPTH:
         return None
     doc = head.doc
-    for i in _spelled_out_names(doc, lex).get(head.text, ()):
-        if i == head.i:
-            continue
+    for i in full_names_of(head):
         kind = _kind_of_name(doc[i], lex, depth + 1)
         if kind != "unknown":
             return kind
     return None
 
 
-_NAMES_KEY = "corroborator.spelled_out_names"
-
-
-def _spelled_out_names(doc: Doc, lex: AttributionLexicon) -> dict[str, list[int]]:
-    """Upper-case initials of every name of two words or more in ``doc`` -> the indices of the
-    names' head words, in text order. Built once per doc: every acronym source asked for it, and
-    scanning the whole doc per source cost ~1.5 ms per article."""
-    names = doc.user_data.get(_NAMES_KEY)
-    if names is not None:
-        return names
-    names = {}
-    for other in doc:
-        if other.pos_ != "PROPN" or other.head.pos_ == "PROPN" and other.dep_ == "compound":
-            continue  # only the head word of each name
-        words = [t for t in _name_tokens(other) if t.lower_ not in lex.acronym_skip]
-        if len(words) >= 2:
-            names.setdefault("".join(t.text[0] for t in words).upper(), []).append(other.i)
-    doc.user_data[_NAMES_KEY] = names
-    return names
-
-
-def _is_acronym(word: str) -> bool:
-    return 2 <= len(word) <= 6 and word.isalpha() and word.isupper()
-
-
-def _kind_of_name_words(name: str, lex: AttributionLexicon, multiword: bool) -> SourceKind | None:
+def _kind_of_name_words(
+    name: str, lex: AttributionLexicon, multiword: bool, ending: bool = False
+) -> SourceKind | None:
     for kind in _NAME_KINDS:
-        if _has_phrase(name, _name_words(kind, multiword)):
+        if has_words(name, _name_words(kind, multiword, ending)):
             return kind
     return None
 
 
-@lru_cache(maxsize=16)
-def _name_words(kind: str, multiword: bool) -> tuple[str, ...]:
-    return tuple(w for w in attribution_lexicon().name_words.get(kind, ())
-                 if (" " in w) == multiword)
+@lru_cache(maxsize=32)
+def _name_words(kind: str, multiword: bool, ending: bool) -> tuple[str, ...]:
+    """A kind's name words, single or multi-word; with ``ending``, also the words that type a
+    name only as its last word."""
+    lex = attribution_lexicon()
+    words = lex.name_words.get(kind, ()) + (lex.name_endings.get(kind, ()) if ending else ())
+    return tuple(w for w in words if (" " in w) == multiword)
 
 
 def _partitive_whole(head: Token) -> Token | None:
@@ -367,13 +381,15 @@ def _bodies(rep: Token, lex: AttributionLexicon) -> list[Token]:
     return bodies
 
 
-def _name_tokens(head: Token) -> list[Token]:
-    """The head plus the proper-noun compounds that spell the name with it."""
-    tokens = [head]
-    for child in head.children:
-        if child.dep_ == "compound" and child.pos_ == "PROPN":
-            tokens.extend(_name_tokens(child))
-    return sorted(tokens, key=lambda t: t.i)
+def _kind_of_modified(head: Token, lemma: str, lex: AttributionLexicon) -> SourceKind | None:
+    """A head whose kind its modifier decides: "the civil guard", "border guards" (official), not
+    "a security guard" (a person)."""
+    for kind in _TYPED_KINDS:
+        modifiers = lex.modified_heads.get(kind, {}).get(lemma)
+        if modifiers and any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in modifiers
+                             for c in head.children):
+            return kind
+    return None
 
 
 def _kind_of_lemma(lemma: str, lex: AttributionLexicon) -> SourceKind | None:
@@ -397,14 +413,3 @@ def type_word(span: Span) -> str | None:
     lemma = root.lemma_.lower()
     lex = attribution_lexicon()
     return lemma if any(lemma in words for words in lex.head_lemmas.values()) else None
-
-
-def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
-    return bool(phrases) and _phrases_pattern(phrases).search(text) is not None
-
-
-@lru_cache(maxsize=256)
-def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """One whole-word alternation per word list (a list is searched on every source phrase)."""
-    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
-    return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")
