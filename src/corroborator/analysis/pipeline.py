@@ -27,7 +27,7 @@ from .nlp import doc_text, load_nlp
 from .quantities import extract_quantities
 
 # Bump when any extractor's output changes: the store caches analyses by (content hash, version).
-ANALYZER_VERSION = "analyze/13"
+ANALYZER_VERSION = "analyze/14"
 
 
 # Inputs of at least this many articles are analysed in worker processes. Forking a worker (the
