@@ -21,6 +21,7 @@ from corroborator.stories import (
     cluster_stories,
     story_text,
 )
+from corroborator.story_features import fact_conflicts
 from golden import CORPUS, load_ground_truth
 
 TRUTH = load_ground_truth()
@@ -337,3 +338,12 @@ def test_move_of_decides_move_out_or_stay():
     assert [(m.target, round(m.margin, 2)) for m in out] == [(None, 0.1)]
     assert _move_of("x", source, {0: 0.1, 1: 0.3},
                     replace(s, story_move_out_threshold=0.0)) == []
+
+
+def test_typed_facts_conflict_only_beyond_rounding():
+    turnout, rounded = {"count:percent=61.4"}, {"count:percent=61"}
+    assert fact_conflicts(turnout, rounded) == 1  # exact values only
+    assert fact_conflicts(turnout, rounded, tolerance=0.05) == 0  # one figure, rounded
+    assert fact_conflicts({"count:votes=387"}, {"count:votes=2000"}, tolerance=0.05) == 1
+    days = {"weekday:friday"}, {"weekday:tuesday"}
+    assert fact_conflicts(*days) == 1 and fact_conflicts(*days, weekdays=False) == 0

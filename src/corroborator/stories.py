@@ -429,7 +429,8 @@ def _pair_score(features: Features, cosine: float, other: Features | _OpenStory,
             score -= penalty  # both name people (places), none in common: another event
     if features.years and other.years and not features.years & other.years:
         score -= s.story_year_conflict_penalty  # e.g. a 2008 quake vs a 2013 quake
-    score -= s.story_fact_conflict_penalty * fact_conflicts(features.facts, other.facts)
+    score -= s.story_fact_conflict_penalty * fact_conflicts(
+        features.facts, other.facts, s.story_fact_tolerance, s.story_fact_weekdays)
     return score
 
 

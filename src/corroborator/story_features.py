@@ -127,14 +127,26 @@ def _durations() -> frozenset[str]:
     return frozenset(load_lexicon("quantities")["durations"]["units"])
 
 
-def fact_conflicts(mine: set[str], theirs: set[str]) -> int:
-    """How many fact types (weekday; each counted unit) both sides name with no value shared."""
+def fact_conflicts(mine: set[str], theirs: set[str], tolerance: float = 0.0,
+                   weekdays: bool = True) -> int:
+    """How many fact types (weekday; each counted unit) both sides name with no value shared;
+    counts within ``tolerance`` (relative) of each other are shared ("61 percent" ~ "61.4")."""
     conflicts = 0
-    for kind in {f.split("=")[0] if "=" in f else "weekday" for f in mine}:
+    kinds = {f.split("=")[0] if "=" in f else "weekday" for f in mine}
+    for kind in kinds if weekdays else kinds - {"weekday"}:
         a = {f for f in mine if f.startswith(kind)}
         b = {f for f in theirs if f.startswith(kind)}
-        conflicts += bool(a and b and not a & b)
+        conflicts += bool(a and b and not a & b and not _close(a, b, tolerance))
     return conflicts
+
+
+def _close(a: set[str], b: set[str], tolerance: float) -> bool:
+    """Whether some count of ``a`` and some of ``b`` differ by at most ``tolerance``."""
+    if tolerance <= 0:
+        return False
+    values_a = [float(f.split("=", 1)[1]) for f in a if "=" in f]
+    values_b = [float(f.split("=", 1)[1]) for f in b if "=" in f]
+    return any(abs(x - y) <= tolerance * max(abs(x), abs(y)) for x in values_a for y in values_b)
 
 
 def entity_keys(entities: dict[str, set[str]]) -> set[str]:
