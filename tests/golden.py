@@ -22,6 +22,10 @@ HELDOUT_TRUTH = ROOT / "examples" / "heldout" / "ground_truth.yaml"
 # inspected too often to stay blind. Same format and rule.
 HELDOUT2_CORPUS = ROOT / "examples" / "heldout2" / "corpus"
 HELDOUT2_TRUTH = ROOT / "examples" / "heldout2" / "ground_truth.yaml"
+# A third, fresh held-out set (examples/heldout3/README.md), written once the first two had been
+# inspected. Same format and rule.
+HELDOUT3_CORPUS = ROOT / "examples" / "heldout3" / "corpus"
+HELDOUT3_TRUTH = ROOT / "examples" / "heldout3" / "ground_truth.yaml"
 
 
 def load_ground_truth(path: Path = GROUND_TRUTH) -> dict:

@@ -1,4 +1,4 @@
-"""The held-out evaluation sets (examples/heldout/, examples/heldout2/) are well-formed.
+"""The held-out evaluation sets (examples/heldout/, heldout2/, heldout3/) are well-formed.
 
 Only the annotation is checked here, never the pipeline's answers: a held-out set measures how
 well the rules generalise and must not become a regression gate that the rules get tuned to
@@ -19,6 +19,8 @@ from corroborator.ingest import ingest_paths
 from golden import (
     HELDOUT2_CORPUS,
     HELDOUT2_TRUTH,
+    HELDOUT3_CORPUS,
+    HELDOUT3_TRUTH,
     HELDOUT_CORPUS,
     HELDOUT_TRUTH,
     gold_claims,
@@ -29,6 +31,7 @@ from golden import (
 SETS: dict[str, tuple[Path, Path]] = {
     "heldout": (HELDOUT_CORPUS, HELDOUT_TRUTH),
     "heldout2": (HELDOUT2_CORPUS, HELDOUT2_TRUTH),
+    "heldout3": (HELDOUT3_CORPUS, HELDOUT3_TRUTH),
 }
 TRUTHS = {name: load_ground_truth(truth) for name, (_, truth) in SETS.items()}
 STATUSES = {"corroborated", "single_origin", "conflicting", "unique"}
