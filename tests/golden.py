@@ -28,6 +28,13 @@ HELDOUT3_CORPUS = ROOT / "examples" / "heldout3" / "corpus"
 HELDOUT3_TRUTH = ROOT / "examples" / "heldout3" / "ground_truth.yaml"
 
 
+def corpus_texts(*corpora: Path) -> list[str]:
+    """The plain-text articles of the given corpus folders, front matter included, in name
+    order (for tests that run code over realistic text)."""
+    paths = [p for corpus in corpora for p in sorted(corpus.glob("*.txt"))]
+    return [p.read_text(encoding="utf-8") for p in paths]
+
+
 def load_ground_truth(path: Path = GROUND_TRUTH) -> dict:
     """A ground-truth file (default: the golden one of examples/corpus)."""
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))

@@ -4,16 +4,14 @@ walk over every token cuts, and an entity's kind worked out late is the one work
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from corroborator.analysis import attribution, attribution_resolve, attribution_spans
 from corroborator.analysis.nlp import load_nlp
 from corroborator.analysis.sources import classify_source, type_word
 from corroborator.serialize import to_dict
+from golden import CORPUS, HELDOUT_CORPUS, corpus_texts
 
-ROOT = Path(__file__).resolve().parents[1]
 # One of each form the dispatcher hands on: verb cues (with a lemma fix), "according to", a noun
 # cue, a transcript colon, a poll, a figure, a passive and a sourceless cue, across line breaks.
 EXTRA = (
@@ -30,9 +28,7 @@ EXTRA = (
 
 
 def _texts() -> list[str]:
-    paths = sorted((ROOT / "examples" / "corpus").glob("*.txt"))
-    paths += sorted((ROOT / "examples" / "heldout" / "corpus").glob("*.txt"))
-    return [p.read_text(encoding="utf-8") for p in paths] + [EXTRA]
+    return corpus_texts(CORPUS, HELDOUT_CORPUS) + [EXTRA]
 
 
 @pytest.fixture(scope="module")

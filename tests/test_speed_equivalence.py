@@ -4,14 +4,12 @@ the whole doc would find, and the row cache of the attribute ruler changes no an
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from corroborator.analysis import claims, fast_components, quantities, source_kinds, sources
 from corroborator.analysis.nlp import load_nlp, token_lowers
+from golden import CORPUS, corpus_texts
 
-ROOT = Path(__file__).resolve().parents[1]
 # Forms the guarded tests exist for: times, ordinals, years, phone numbers, scores, names with
 # numbers, number words, "a dozen", acronyms spelled out before and after.
 EXTRA = (
@@ -23,8 +21,7 @@ EXTRA = (
 
 
 def _texts() -> list[str]:
-    paths = sorted((ROOT / "examples" / "corpus").glob("*.txt"))
-    return [p.read_text(encoding="utf-8") for p in paths] + [EXTRA]
+    return corpus_texts(CORPUS) + [EXTRA]
 
 
 @pytest.fixture(scope="module")
