@@ -29,7 +29,11 @@ pay rise" / "could not afford a 9 percent pay rise"), and opposite events ("clos
 "came off the rails near Tollan") share a predicate whatever the place, like counts whatever the
 value: the place is compared after alignment. Shared actor/place names were tried as a bonus
 and did not help on the ground truth (names repeat across every claim of a story), so they are
-not used.
+not used. Since session 4 (align_bonus.py): two claims of different articles that each give a
+figure for one count of one year's event are one figure whatever their words ("At least 12
+people were killed" / "The number of dead has risen to forty-four": cosine ~0.35); a count
+statement and a claim that counts nothing are apart; a claim naming a past year ("In 2009, a
+quake killed 14 people") is background about another event.
 """
 
 from __future__ import annotations
