@@ -28,9 +28,18 @@ from corroborator.align_structure import (
     claim_events,
     claim_predicates,
     opposite_events,
+    protagonist,
     unit_family,
 )
-from corroborator.model import Analysis, Article, Attribution, Claim, Quantity, TextSpan
+from corroborator.model import (
+    Analysis,
+    Article,
+    Attribution,
+    Claim,
+    Entity,
+    Quantity,
+    TextSpan,
+)
 from corroborator.settings import DEFAULT_SETTINGS
 from report_fixtures import sample_report
 
@@ -212,7 +221,13 @@ def test_masked_text_hides_number_words_datelines_and_source_pronouns():
     appeal = make_ref("d", "she would appeal", source="Vogt's lawyer, Marek Haas")
     assert masked_text(appeal.claim) == "Vogt would appeal"
     unnamed = make_ref("e", "he would appeal", source="His lawyer")
-    assert masked_text(unnamed.claim) == "he would appeal"
+    assert masked_text(unnamed.claim) == "His lawyer would appeal"
+    # ... unless the article's protagonist is known: the person it names most often
+    text = "Lena Vogt was jailed. Marek Haas spoke. Vogt's brother-in-law ran. Vogt wept."
+    names = [Entity(TextSpan.of(text, text.index(n), text.index(n) + len(n)), "PERSON")
+             for n in ("Lena Vogt", "Marek Haas", "Vogt's", "Vogt wept"[:4])]
+    assert protagonist(names) == "Vogt" and protagonist([]) == ""
+    assert masked_text(unnamed.claim, "Vogt") == "Vogt would appeal"
 
 
 def test_a_changing_toll_is_one_claim_whatever_the_figure():

@@ -53,7 +53,13 @@ from .align_bonus import (
     event_years,
     indicator,
 )
-from .align_structure import comparable_text, mask_number_words, quantity_family, unit_family
+from .align_structure import (
+    comparable_text,
+    mask_number_words,
+    protagonist,
+    quantity_family,
+    unit_family,
+)
 from .embed import Embedder
 from .model import Analysis, Claim
 from .settings import Settings
@@ -121,15 +127,16 @@ def align_claims_exhaustive(
     return _ordered(refs, _agglomerate_dense(space.article_ids, similarity, settings))
 
 
-def masked_text(claim: Claim) -> str:
-    """Claim text with dates and digits neutralised, so value differences do not hide agreement."""
+def masked_text(claim: Claim, protagonist: str = "") -> str:
+    """Claim text with dates and digits neutralised, so value differences do not hide agreement;
+    ``protagonist``: see ``align_structure.comparable_text``."""
     text = claim.span.text
     base = claim.span.start
     for date in sorted(claim.dates, key=lambda d: d.span.start, reverse=True):
         start, end = date.span.start - base, date.span.end - base
         if start >= 0 and end <= len(text):
             text = text[:start] + "that day" + text[end:]
-    text = comparable_text(claim, text)
+    text = comparable_text(claim, text, protagonist)
     for pattern, replacement in _POLARITY:
         text = pattern.sub(replacement, text)
     return mask_number_words(_DIGITS.sub("several", text), "several")
@@ -158,7 +165,8 @@ class ClaimSpace:
 
     @classmethod
     def build(cls, refs: Sequence[ClaimRef], embedder: Embedder, settings: Settings) -> ClaimSpace:
-        texts = [masked_text(r.claim) for r in refs]
+        main = {id(r.analysis): protagonist(r.analysis.entities) for r in refs}
+        texts = [masked_text(r.claim, main[id(r.analysis)]) for r in refs]
         figures = [frozenset((quantity_family(q, r.claim), q.value) for q in r.claim.quantities)
                    for r in refs]
         years = [event_years(r.claim, r.analysis.article.published) for r in refs]

@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .analysis.lexicon import load_lexicon
-from .model import Claim, Quantity
+from .model import Claim, Entity, Quantity
 
 
 @dataclass(frozen=True)
@@ -208,31 +209,47 @@ def dateline_length(text: str) -> int:
     return match.end() if match else 0
 
 
-def comparable_text(claim: Claim, text: str) -> str:
+def comparable_text(claim: Claim, text: str, protagonist: str = "") -> str:
     """``text`` (the claim's words, possibly already masked) as compared across outlets: no
     dateline ("OSTREL, Aug 18 (Wire) - "), and a reported statement's opening pronoun replaced
-    by who made it ("it was behind the bombing" -> "The party was behind the bombing")."""
+    by who made it ("it was behind the bombing" -> "The party was behind the bombing").
+    ``protagonist``: the person the article is mostly about (``protagonist``), for "his lawyer
+    said he would appeal"."""
     text = _DATELINE.sub("", text)
     attribution = claim.attribution
     if (attribution is not None and claim.span.start == attribution.content.start
             and _lexicon().source_pronouns.match(text)):
         text = _lexicon().source_pronouns.sub(
-            lambda m: _referent(m.group(0), attribution.source.text), text, count=1)
+            lambda m: _referent(m.group(0), attribution.source.text, protagonist), text, count=1)
     return text
 
 
-def _referent(pronoun: str, source: str) -> str:
+def _referent(pronoun: str, source: str, protagonist: str = "") -> str:
     """Who an opening pronoun of a reported statement stands for: usually the speaker ("the
     party denied that it was ..."), but "he"/"she" in what a lawyer or spokesman says is the
-    person spoken for ("Vogt's lawyer said she would appeal" -> Vogt; "his lawyer said he would
-    appeal": unknown here, so the pronoun stays)."""
+    person spoken for ("Vogt's lawyer said she would appeal" -> Vogt; "her lawyer said she would
+    appeal" -> the article's protagonist when known, else the speaker stands in)."""
     if pronoun.lower() not in ("he", "she"):
         return source
     spoken_for = _lexicon().spoken_for.match(source.split(",")[0].strip())
     if spoken_for is None:
         return source
     whom = spoken_for.group("whom")
-    return pronoun if whom.lower() in ("his", "her", "their") else whom
+    if whom.lower() in ("his", "her", "their"):
+        return protagonist or source
+    return whom
+
+
+def protagonist(entities: Sequence[Entity]) -> str:
+    """The surname of the person an article names most often ("Lena Vogt ... Vogt ... Vogt"
+    -> "Vogt"); "" when it names nobody. Ties go to the first named."""
+    counts: dict[str, int] = {}
+    for entity in entities:
+        if entity.label == "PERSON":
+            surname = entity.span.text.replace("’s", "").replace("'s", "").split()[-1:]
+            if surname:
+                counts[surname[0]] = counts.get(surname[0], 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 def mask_number_words(text: str, replacement: str) -> str:
