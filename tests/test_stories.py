@@ -21,7 +21,7 @@ from corroborator.stories import (
     cluster_stories,
     story_text,
 )
-from corroborator.story_features import fact_conflicts
+from corroborator.story_features import article_features, fact_conflicts
 from golden import CORPUS, load_ground_truth
 
 TRUTH = load_ground_truth()
@@ -347,3 +347,14 @@ def test_typed_facts_conflict_only_beyond_rounding():
     assert fact_conflicts({"count:votes=387"}, {"count:votes=2000"}, tolerance=0.05) == 1
     days = {"weekday:friday"}, {"weekday:tuesday"}
     assert fact_conflicts(*days) == 1 and fact_conflicts(*days, weekdays=False) == 0
+
+
+def test_years_are_read_from_the_opening_only():
+    body = "A bus fell into a ravine on Friday. " + "Rescuers worked all night. " * 60
+    body += "It is the worst crash since 2017."
+    analysis = Analysis(Article("late-year", "outlet", body, title="Bus crash"),
+                        (), (), (), (), (), (), (), ())
+    vector = np.zeros(4, dtype=np.float32)
+    assert article_features(analysis, vector, DEFAULT_SETTINGS).years == {2017}
+    opening = replace(DEFAULT_SETTINGS, story_years_chars=600)
+    assert article_features(analysis, vector, opening).years == set()

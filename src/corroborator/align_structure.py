@@ -245,11 +245,16 @@ def protagonist(entities: Sequence[Entity]) -> str:
     -> "Vogt"); "" when it names nobody. Ties go to the first named."""
     counts: dict[str, int] = {}
     for entity in entities:
-        if entity.label == "PERSON":
-            surname = entity.span.text.replace("’s", "").replace("'s", "").split()[-1:]
-            if surname:
-                counts[surname[0]] = counts.get(surname[0], 0) + 1
+        name = surname(entity.span.text) if entity.label == "PERSON" else ""
+        if name:
+            counts[name] = counts.get(name, 0) + 1
     return max(counts, key=counts.__getitem__) if counts else ""
+
+
+def surname(name: str) -> str:
+    """The last word of a person's name, without a possessive ("Lena Vogt's" -> "Vogt")."""
+    words = name.replace("’s", "").replace("'s", "").split()
+    return words[-1] if words else ""
 
 
 def mask_number_words(text: str, replacement: str) -> str:

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from .align_structure import quantity_family
+from .align_structure import quantity_family, surname
 from .analysis.lexicon import load_lexicon
+from .analysis.quantities import duration_units
 from .model import Conflict, Mention, Quantity
 from .settings import Settings
 
@@ -61,15 +62,8 @@ def _answers_for_itself(speaker: Mention, other: Mention) -> bool:
     accused and the accuser are the two sides of a dispute, not two neutral sources."""
     if len(speaker.chain) < 2 or other.origin_kind not in SIDE_KINDS | {"organisation"}:
         return False
-    name = speaker.origin_key
-    actors = {_surname(e.span.text) for e in other.claim.actors}
-    return bool(name) and (_surname(name) in actors)
-
-
-def _surname(name: str) -> str:
-    # "Lena Vogt", "Vogt", "former mayor Lena Vogt" -> "vogt"
-    words = name.lower().replace("'s", "").split()
-    return words[-1] if words else ""
+    name = surname(speaker.origin_key).lower()
+    return bool(name) and name in {surname(e.span.text).lower() for e in other.claim.actors}
 
 
 def family(q: Quantity, mention: Mention) -> str:
@@ -191,14 +185,9 @@ def _may_run_on(q: Quantity, mention: Mention) -> bool:
     """Whether the figure can grow between reports. A tally can ("12 dead", later "27 dead"); a
     length of time only while it is still running ("has been missing for three days"), not a
     fixed one ("sentenced to five years", "had 20 years of experience")."""
-    if q.unit not in _duration_units():
+    if q.unit not in duration_units():
         return True
     return _running_duration().search(mention.claim.sentence.text.lower()) is not None
-
-
-@lru_cache(maxsize=1)
-def _duration_units() -> frozenset[str]:
-    return frozenset(load_lexicon("quantities")["durations"]["units"])
 
 
 @lru_cache(maxsize=1)

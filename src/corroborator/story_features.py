@@ -14,11 +14,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 
 import numpy as np
 
-from .analysis.lexicon import load_lexicon
+from .analysis.quantities import duration_units
 from .ingest.language import english_stopwords
 from .model import Analysis
 from .settings import Settings
@@ -116,15 +115,12 @@ def _facts(analysis: Analysis, limit: int) -> set[str]:
     opening = f"{article.title or ''}\n{article.text[:limit]}"
     facts = {f"weekday:{day.lower()}" for day in _WEEKDAY.findall(opening)}
     facts |= {f"count:{q.unit}={q.value:g}" for q in analysis.quantities
-              if q.span.start < limit and q.unit and q.unit not in _durations()}
+              # lengths of time ("22 years" with the company, "a ten-day tour") describe people
+              # and plans more than the event: two reports of one crash give a tenure differently
+              if q.span.start < limit and q.unit and q.unit not in duration_units()}
     return facts
 
 
-@lru_cache(maxsize=1)
-def _durations() -> frozenset[str]:
-    # Lengths of time ("22 years" with the company, "a ten-day tour") describe people and plans
-    # more than the event: two reports of one crash give a driver's tenure differently.
-    return frozenset(load_lexicon("quantities")["durations"]["units"])
 
 
 def fact_conflicts(mine: set[str], theirs: set[str], tolerance: float = 0.0,

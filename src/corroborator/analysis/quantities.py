@@ -204,11 +204,20 @@ def _currency_before(doc: Doc, i: int) -> str:
 def _read_qualifier_before(doc: Doc, reading: _Reading) -> None:
     if reading.qualifier == "range":
         return
+    found = _qualifier_before(doc, reading.start)
+    if found is not None:
+        length, reading.qualifier = found
+        reading.start -= length
+
+
+def _qualifier_before(doc: Doc, end: int) -> tuple[int, Qualifier] | None:
+    """The qualifier phrase ("more than") whose last token is just before token ``end``, as
+    (its length in tokens, its qualifier); None when there is none. Longest phrase first."""
     for phrase, qualifier in _phrases("qualifiers_before"):
         n = len(phrase)
-        if reading.start >= n and _lowers(doc, reading.start - n, reading.start) == phrase:
-            reading.qualifier, reading.start = qualifier, reading.start - n
-            return
+        if end >= n and _lowers(doc, end - n, end) == phrase:
+            return n, qualifier
+    return None
 
 
 def _read_qualifier_after(doc: Doc, reading: _Reading) -> None:
@@ -348,6 +357,12 @@ def _may_not_be_an_amount(token: Token, lowers: list[str]) -> bool:
             or token.like_num)
 
 
+@lru_cache(maxsize=1)
+def duration_units() -> frozenset[str]:
+    """Unit words of lengths of time ("years", "days"): a quantity in one is a duration."""
+    return frozenset(_lexicon()["durations"]["units"])
+
+
 def _duration_numbers(ent) -> set[int]:
     """Number tokens of a DATE entity that measure a length of time, which is an amount:
     "jailed for seven years (yesterday)", "more than 20 years of experience", "a 12-day strike"
@@ -356,7 +371,7 @@ def _duration_numbers(ent) -> set[int]:
     lex = _lexicon()["durations"]
     doc, found = ent.doc, set()
     for unit in ent:
-        if unit.lower_ not in lex["units"]:
+        if unit.lower_ not in duration_units():
             continue
         i = unit.i - 1
         if i >= ent.start and doc[i].text == "-":
@@ -365,7 +380,8 @@ def _duration_numbers(ent) -> set[int]:
         while i >= ent.start and _is_number_word(doc[i]):
             numbers.append(i)
             i -= 1
-        i -= _qualifier_length(doc, i)  # "more than 20 years": the word before it decides
+        qualifier = _qualifier_before(doc, i + 1)  # "more than 20 years": the word before it
+        i -= qualifier[0] if qualifier else 0
         j = unit.i + 2 if unit.i + 1 < len(doc) and doc[unit.i + 1].text == "-" else unit.i + 1
         after = doc[j].lower_ if j < len(doc) else ""  # "54-year-old"
         before = doc[i].lower_ if i >= 0 else ""
@@ -373,15 +389,6 @@ def _duration_numbers(ent) -> set[int]:
             # every number of the entity up to the unit: "between 12 and 15 days" is a range
             found.update(t.i for t in doc[ent.start:unit.i] if _is_number_word(t))
     return found
-
-
-def _qualifier_length(doc: Doc, end: int) -> int:
-    """Tokens of a qualifier phrase ("more than") ending at token ``end``; 0 when none."""
-    for phrase, _ in _phrases("qualifiers_before"):
-        start = end - len(phrase) + 1
-        if start >= 0 and _lowers(doc, start, end + 1) == phrase:
-            return len(phrase)
-    return 0
 
 
 def _is_number_word(token: Token) -> bool:
